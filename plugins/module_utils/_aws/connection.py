@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudnet.privatelink contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AWS sessions, clients and the call boundary.
+
+Credentials, region and endpoint follow amazon.aws and boto3 conventions (options, profiles, AWS_*
+environment variables including AWS_ENDPOINT_URL). Throttling, 5xx and connection errors are retried
+by botocore's ``standard`` retry mode (exponential back-off with jitter); create calls carry client
+tokens so a retried create never makes two resources. Every SDK call goes through ``AwsConnection.call``
+or ``AwsConnection.paginate``, which translate errors into the collection's typed errors.
+"""
+
+from __future__ import annotations
+
+import os
+
+try:
+    import boto3
+    import botocore
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+    HAS_BOTO3 = True
+    BOTO3_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by the import sanity test
+    HAS_BOTO3 = False
+    BOTO3_IMPORT_ERROR = exc
+
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import ApiError, CredentialsError, ValidationError  # noqa: F401 (ValidationError re-export)
+
+USER_AGENT = "cloudnet.privatelink/0.1.0"
+
+AWS_ARGUMENT_SPEC = {
+    "access_key": {"type": "str", "aliases": ["aws_access_key_id", "aws_access_key", "ec2_access_key"],
+                   "no_log": False},
+    "secret_key": {"type": "str", "aliases": ["aws_secret_access_key", "aws_secret_key", "ec2_secret_key"],
+                   "no_log": True},
+    "session_token": {"type": "str", "aliases": ["aws_session_token", "security_token", "aws_security_token"],
+                      "no_log": True},
+    "profile": {"type": "str", "aliases": ["aws_profile"]},
+    "region": {"type": "str", "aliases": ["aws_region", "ec2_region"]},
+    "endpoint_url": {"type": "str", "aliases": ["aws_endpoint_url", "ec2_url"]},
+    "validate_certs": {"type": "bool", "default": True},
+    "aws_ca_bundle": {"type": "path"},
+    "assume_role_arn": {"type": "str"},
+    "assume_role_session_name": {"type": "str", "default": "cloudnet-privatelink"},
+    "assume_role_external_id": {"type": "str", "no_log": True},
+    "retries": {"type": "int", "default": 10},
+}
+
+
+def aws_argument_spec(**extra) -> dict:
+    spec = {k: dict(v) for k, v in AWS_ARGUMENT_SPEC.items()}
+    spec.update(extra)
+    return spec
+
+
+def _env_endpoint() -> str | None:
+    # amazon.aws reads AWS_URL / EC2_URL; boto3 itself reads AWS_ENDPOINT_URL(_<SERVICE>).
+    return os.environ.get("AWS_URL") or os.environ.get("EC2_URL") or None
+
+
+class AwsConnection:
+    """Clients for one account and region, built once per module run."""
+
+    def __init__(self, params: dict):
+        if not HAS_BOTO3:
+            raise CredentialsError(
+                f"boto3 and botocore are required on the host running this module ({BOTO3_IMPORT_ERROR}). "
+                "Fix: pip install -r requirements.txt from the collection."
+            )
+        self.params = params
+        self._clients: dict = {}
+        self._session_obj = None
+
+    @property
+    def session(self):
+        """The boto3 session, built (and the role assumed) on first use, so validation comes first."""
+        if self._session_obj is None:
+            session = self._session()
+            if not session.region_name:
+                raise CredentialsError(
+                    "region: no AWS region given. Fix: set the region option or AWS_REGION / AWS_DEFAULT_REGION."
+                )
+            self._session_obj = session
+        return self._session_obj
+
+    @property
+    def region(self) -> str:
+        return self.session.region_name
+
+    def _config(self) -> Config:
+        return Config(
+            retries={"mode": "standard", "max_attempts": max(1, int(self.params.get("retries") or 10))},
+            user_agent_extra=USER_AGENT,
+            connect_timeout=10,
+            read_timeout=60,
+        )
+
+    def _client_kwargs(self) -> dict:
+        kwargs = {"config": self._config()}
+        endpoint = self.params.get("endpoint_url") or _env_endpoint()
+        if endpoint:
+            kwargs["endpoint_url"] = endpoint
+        if self.params.get("aws_ca_bundle"):
+            kwargs["verify"] = self.params["aws_ca_bundle"]
+        elif self.params.get("validate_certs") is False:
+            kwargs["verify"] = False
+        return kwargs
+
+    def _session(self):
+        p = self.params
+        try:
+            session = boto3.session.Session(
+                aws_access_key_id=p.get("access_key"),
+                aws_secret_access_key=p.get("secret_key"),
+                aws_session_token=p.get("session_token"),
+                profile_name=p.get("profile"),
+                region_name=p.get("region"),
+            )
+        except botocore.exceptions.ProfileNotFound as err:
+            raise CredentialsError(f"profile: {err}. Fix: name a profile from ~/.aws/config.") from None
+        role = p.get("assume_role_arn")
+        if not role:
+            return session
+        args = {"RoleArn": role, "RoleSessionName": p.get("assume_role_session_name") or "cloudnet-privatelink"}
+        if p.get("assume_role_external_id"):
+            args["ExternalId"] = p["assume_role_external_id"]
+        sts = session.client("sts", **self._client_kwargs())
+        creds = self._translate("sts", "AssumeRole", lambda: sts.assume_role(**args),
+                                hint="check assume_role_arn and that the caller may assume it")["Credentials"]
+        return boto3.session.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=session.region_name,
+        )
+
+    def client(self, service: str):
+        if service not in self._clients:
+            try:
+                self._clients[service] = self.session.client(service, **self._client_kwargs())
+            except NoRegionError:
+                raise CredentialsError("region: no AWS region given. Fix: set region or AWS_REGION.") from None
+        return self._clients[service]
+
+    def account_id(self) -> str:
+        if "_account" not in self._clients:
+            self._clients["_account"] = self.call("sts", "get_caller_identity")["Account"]
+        return self._clients["_account"]
+
+    @staticmethod
+    def _translate(service: str, operation: str, fn, hint: str = "", not_found=()):
+        try:
+            return fn()
+        except ClientError as err:
+            error = err.response.get("Error", {})
+            code = error.get("Code", "Unknown")
+            if code in not_found:
+                return None
+            status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
+                hint = hint or f"grant {service}:{operation} to the role running the collection (docs/iam.md)"
+            raise ApiError("AWS " + service, operation, code, error.get("Message", str(err)), status, hint) from None
+        except NoCredentialsError:
+            raise CredentialsError(
+                "No AWS credentials found. Fix: set access_key/secret_key or profile, or AWS_ACCESS_KEY_ID / "
+                "AWS_SECRET_ACCESS_KEY / AWS_PROFILE."
+            ) from None
+        except BotoCoreError as err:
+            raise ApiError("AWS " + service, operation, type(err).__name__, str(err), None,
+                           hint or "check endpoint_url / network reachability of the AWS endpoint") from None
+
+    def call(self, service: str, method: str, not_found=(), hint: str = "", **kwargs):
+        """Call ``client.<method>(**kwargs)``; return None when the error code is in ``not_found``."""
+        client = self.client(service)
+        op = client.meta.method_to_api_mapping.get(method, method)
+        return self._translate(service, op, lambda: getattr(client, method)(**kwargs), hint, not_found)
+
+    def paginate(self, service: str, method: str, result_key: str, not_found=(), **kwargs) -> list:
+        """Every item of ``result_key`` across all pages (botocore paginators follow NextToken)."""
+        client = self.client(service)
+        op = client.meta.method_to_api_mapping.get(method, method)
+
+        def collect():
+            items = []
+            for page in client.get_paginator(method).paginate(**kwargs):
+                items.extend(page.get(result_key, []))
+            return items
+
+        out = self._translate(service, op, collect, not_found=not_found)
+        return [] if out is None else out
