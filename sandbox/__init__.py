@@ -1,0 +1,1 @@
+"""Local cloud for trying and testing the collection: AWS (moto), Azure and GCP emulators."""

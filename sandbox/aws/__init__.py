@@ -1,0 +1,1 @@
+"""AWS side of the sandbox: moto in-process behind counting, fault injection and EC2 paging."""
