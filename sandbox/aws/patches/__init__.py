@@ -21,6 +21,7 @@ MODULES = (
     "tgw_routes",
     "tgw_vpc_attachment_accept",
     "tgw_delete_guards",
+    "client_token_idempotency",
 )
 
 _LOCK = threading.Lock()
