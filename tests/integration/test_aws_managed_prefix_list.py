@@ -68,3 +68,16 @@ def test_absent_deletes_managed_list(module, ec2):
         Filters=[{"Name": "prefix-list-name", "Values": [name]}])["PrefixLists"]
         if p["State"] not in ("delete-complete", "delete-in-progress")]
     assert remaining == []
+
+
+def test_info_reads_entries_and_filters_managed(module, ec2):
+    name = _name()
+    made = module("aws_managed_prefix_list", {"name": name, "topology": "info-it",
+                                              "entries": [{"cidr": "10.7.0.0/24", "description": "x"}]})
+    foreign = ec2.create_managed_prefix_list(PrefixListName=name + "-foreign", AddressFamily="IPv4",
+                                             MaxEntries=1)["PrefixList"]["PrefixListId"]
+    by_name = module("aws_managed_prefix_list_info", {"names": [name, name + "-foreign"]})["prefix_lists"]
+    assert {p["prefix_list_id"] for p in by_name} == {made["prefix_list"]["prefix_list_id"], foreign}
+    assert [p for p in by_name if p["name"] == name][0]["entries"] == [{"cidr": "10.7.0.0/24", "description": "x"}]
+    managed = module("aws_managed_prefix_list_info", {"managed_only": True, "topology": "info-it"})["prefix_lists"]
+    assert [p["prefix_list_id"] for p in managed] == [made["prefix_list"]["prefix_list_id"]]
