@@ -22,6 +22,9 @@ MODULES = (
     "tgw_vpc_attachment_accept",
     "tgw_delete_guards",
     "client_token_idempotency",
+    "vpc_endpoint_services",
+    "vpc_endpoint_dns_entries",
+    "vpc_endpoint_modify",
 )
 
 _LOCK = threading.Lock()
