@@ -17,8 +17,11 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 CLOCK_SKEW = 300
 # google-auth signs its grant assertions for Google's own token endpoint, whatever token_uri says.
-GOOGLE_TOKEN_AUDIENCES = ("https://oauth2.googleapis.com/token", "https://accounts.google.com/o/oauth2/token",
-                          "https://www.googleapis.com/oauth2/v4/token")
+GOOGLE_TOKEN_AUDIENCES = (
+    "https://oauth2.googleapis.com/token",
+    "https://accounts.google.com/o/oauth2/token",
+    "https://www.googleapis.com/oauth2/v4/token",
+)
 TOKEN_LIFETIME = 3600
 
 
@@ -98,16 +101,24 @@ class Authority:
             raise TokenError("invalid_grant", "Invalid JWT Signature.")
         email, public_key = known
         try:
-            public_key.verify(signature, f"{head_b64}.{body_b64}".encode(), padding.PKCS1v15(), hashes.SHA256())
+            public_key.verify(
+                signature, f"{head_b64}.{body_b64}".encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
         except InvalidSignature as exc:
             raise TokenError("invalid_grant", "Invalid JWT Signature.") from exc
         now = time.time()
         if claims.get("iss") != email:
             raise TokenError("invalid_grant", "Invalid JWT: iss does not name the key's service account.")
         if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] < now - CLOCK_SKEW:
-            raise TokenError("invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.")
+            raise TokenError(
+                "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.",
+            )
         if isinstance(claims.get("iat"), (int, float)) and claims["iat"] > now + CLOCK_SKEW:
-            raise TokenError("invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.")
+            raise TokenError(
+                "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.",
+            )
         if audience is not None and claims.get("aud") not in (audience, *GOOGLE_TOKEN_AUDIENCES):
             raise TokenError("invalid_grant", "Invalid JWT: aud does not name the token endpoint.")
         return claims

@@ -42,9 +42,11 @@ def resolve(engine: Engine, ctx: Ctx, value, collection: str, field: str, region
 
 def link_equals(a: str | None, b: str | None) -> bool:
     """Compare two resource references whatever their host or form."""
+
     def tail(x):
         found = REF.match(x or "")
         return found.groupdict() if found else x
+
     return a is not None and b is not None and tail(a) == tail(b)
 
 
@@ -64,7 +66,7 @@ class ComputeHooks(Hooks):
     engine: Engine = None
 
     def users(self, collection: str, project: str, predicate):
-        for scope, resource in self.engine.items("compute", collection, project):
+        for _scope, resource in self.engine.items("compute", collection, project):
             if predicate(resource):
                 yield resource
 
@@ -72,8 +74,11 @@ class ComputeHooks(Hooks):
 class Networks(ComputeHooks):
     def build(self, ctx, body):
         if "IPv4Range" in body:
-            raise errors.invalid("resource.IPv4Range", body["IPv4Range"],
-                                 "Legacy networks are not supported; create a VPC network.")
+            raise errors.invalid(
+                "resource.IPv4Range",
+                body["IPv4Range"],
+                "Legacy networks are not supported; create a VPC network.",
+            )
         net = copy.deepcopy(body)
         net.setdefault("autoCreateSubnetworks", False)
         net.setdefault("mtu", 1460)
@@ -92,8 +97,12 @@ class Networks(ComputeHooks):
         self.engine.emulator.system_route(ctx.project, net, "0.0.0.0/0", gateway=True)
 
     def present(self, ctx, net):
-        subnets = [s["selfLink"] for s in self.users("subnetworks", ctx.project,
-                                                     lambda s: link_equals(s["network"], net["selfLink"]))]
+        subnets = [
+            s["selfLink"]
+            for s in self.users(
+                "subnetworks", ctx.project, lambda s: link_equals(s["network"], net["selfLink"])
+            )
+        ]
         if subnets:
             net["subnetworks"] = sorted(subnets)
         return net
@@ -103,12 +112,18 @@ class Networks(ComputeHooks):
         for collection in ("subnetworks", "routers", "vpnGateways", "routes"):
             for user in self.users(collection, ctx.project, lambda r: link_equals(r.get("network"), link)):
                 if not user.get("_system"):
-                    raise errors.in_use("network", self.engine.resource_path(
-                        self.engine.specs[("compute", "networks")], (ctx.project,), (net["name"],)),
-                        user["selfLink"].split("/compute/v1/", 1)[-1])
+                    raise errors.in_use(
+                        "network",
+                        self.engine.resource_path(
+                            self.engine.specs[("compute", "networks")], (ctx.project,), (net["name"],)
+                        ),
+                        user["selfLink"].split("/compute/v1/", 1)[-1],
+                    )
 
     def after_delete(self, ctx, net):
-        self.engine.emulator.drop_system_routes(ctx.project, lambda r: link_equals(r.get("network"), net["selfLink"]))
+        self.engine.emulator.drop_system_routes(
+            ctx.project, lambda r: link_equals(r.get("network"), net["selfLink"])
+        )
 
 
 class Subnetworks(ComputeHooks):
@@ -127,16 +142,23 @@ class Subnetworks(ComputeHooks):
     def validate(self, ctx, sub):
         rng = cidr("resource.ipCidrRange", sub["ipCidrRange"])
         if rng.prefixlen > 29:
-            raise errors.invalid("resource.ipCidrRange", sub["ipCidrRange"], "The prefix length must be at most 29.")
+            raise errors.invalid(
+                "resource.ipCidrRange", sub["ipCidrRange"], "The prefix length must be at most 29."
+            )
         sub["ipCidrRange"] = str(rng)
         sub["gatewayAddress"] = str(rng.network_address + 1)
-        for other in self.users("subnetworks", ctx.project, lambda s: link_equals(s["network"], sub["network"])):
+        for other in self.users(
+            "subnetworks", ctx.project, lambda s: link_equals(s["network"], sub["network"])
+        ):
             if other["name"] == sub["name"] and other.get("region") == sub.get("region"):
                 continue
             if ipaddress.ip_network(other["ipCidrRange"]).overlaps(rng):
-                raise errors.invalid("resource.ipCidrRange", sub["ipCidrRange"],
-                                     f"Invalid IPCidrRange: {sub['ipCidrRange']} conflicts with existing subnetwork "
-                                     f"'{other['name']}' in region '{other['region'].rsplit('/', 1)[-1]}'.")
+                raise errors.invalid(
+                    "resource.ipCidrRange",
+                    sub["ipCidrRange"],
+                    f"Invalid IPCidrRange: {sub['ipCidrRange']} conflicts with existing subnetwork "
+                    f"'{other['name']}' in region '{other['region'].rsplit('/', 1)[-1]}'.",
+                )
 
     def after_insert(self, ctx, sub):
         self.engine.emulator.system_route(ctx.project, sub, sub["ipCidrRange"], gateway=False)
@@ -162,26 +184,45 @@ class Routes(ComputeHooks):
         hop = hops[0]
         if hop == "nextHopGateway":
             found = REF.match(route[hop])
-            if not found or found.group("collection") != "gateways" or found.group("name") != "default-internet-gateway":
-                raise errors.invalid("resource.nextHopGateway", route[hop],
-                                     "The only supported gateway is 'global/gateways/default-internet-gateway'.")
-            route[hop] = self.engine.emulator.self_link_base + \
-                f"projects/{found.group('project') or ctx.project}/global/gateways/default-internet-gateway"
+            if (
+                not found
+                or found.group("collection") != "gateways"
+                or found.group("name") != "default-internet-gateway"
+            ):
+                raise errors.invalid(
+                    "resource.nextHopGateway",
+                    route[hop],
+                    "The only supported gateway is 'global/gateways/default-internet-gateway'.",
+                )
+            route[hop] = (
+                self.engine.emulator.self_link_base
+                + f"projects/{found.group('project') or ctx.project}/global/gateways/default-internet-gateway"
+            )
         elif hop == "nextHopVpnTunnel":
             _, tunnel = resolve(self.engine, ctx, route[hop], "vpnTunnels", "resource.nextHopVpnTunnel")
             if not link_equals(self.engine.emulator.tunnel_network(tunnel), net["selfLink"]):
-                raise errors.invalid("resource.nextHopVpnTunnel", route[hop],
-                                     "The VPN tunnel must belong to the route's network.")
+                raise errors.invalid(
+                    "resource.nextHopVpnTunnel",
+                    route[hop],
+                    "The VPN tunnel must belong to the route's network.",
+                )
             route[hop] = tunnel["selfLink"]
         elif hop == "nextHopIp":
             try:
                 address = ipaddress.ip_address(route[hop])
             except ValueError as exc:
                 raise errors.invalid("resource.nextHopIp", route[hop], "Must be a valid IP address.") from exc
-            if not any(address in ipaddress.ip_network(s["ipCidrRange"]) for s in self.users(
-                    "subnetworks", ctx.project, lambda s: link_equals(s["network"], net["selfLink"]))):
-                raise errors.invalid("resource.nextHopIp", route[hop],
-                                     "The next hop IP must be inside a subnetwork of the route's network.")
+            if not any(
+                address in ipaddress.ip_network(s["ipCidrRange"])
+                for s in self.users(
+                    "subnetworks", ctx.project, lambda s: link_equals(s["network"], net["selfLink"])
+                )
+            ):
+                raise errors.invalid(
+                    "resource.nextHopIp",
+                    route[hop],
+                    "The next hop IP must be inside a subnetwork of the route's network.",
+                )
         elif hop == "nextHopInstance":
             raise errors.not_found(route[hop].split("/compute/v1/", 1)[-1])
         else:
@@ -192,8 +233,11 @@ class Routes(ComputeHooks):
 
     def check_delete(self, ctx, route):
         if route.get("_subnet"):
-            raise ApiError(400, "invalid", f"The local route '{route['name']}' cannot be deleted; delete its "
-                                           "subnetwork instead.")
+            raise ApiError(
+                400,
+                "invalid",
+                f"The local route '{route['name']}' cannot be deleted; delete its subnetwork instead.",
+            )
 
     def present(self, ctx, route):
         route.pop("_subnet", None)
@@ -212,8 +256,11 @@ class Routers(ComputeHooks):
         if bgp is not None:
             asn = bgp.get("asn")
             if asn is None or not any(lo <= int(asn) <= hi for lo, hi in PRIVATE_ASN):
-                raise errors.invalid("resource.bgp.asn", asn if asn is not None else "",
-                                     "ASN must be a private ASN: 64512-65534, 4200000000-4294967294, or 16550.")
+                raise errors.invalid(
+                    "resource.bgp.asn",
+                    asn if asn is not None else "",
+                    "ASN must be a private ASN: 64512-65534, 4200000000-4294967294, or 16550.",
+                )
             bgp.setdefault("advertiseMode", "DEFAULT")
             bgp.setdefault("keepaliveInterval", 20)
             self.advertisements("resource.bgp", bgp)
@@ -230,26 +277,46 @@ class Routers(ComputeHooks):
                     if "/" not in itf["ipRange"] or iface.version != 4:
                         raise ValueError(itf["ipRange"])
                 except ValueError as exc:
-                    raise errors.invalid(f"{field}.ipRange", itf["ipRange"], "Must be an IP address with prefix.") \
-                        from exc
+                    raise errors.invalid(
+                        f"{field}.ipRange", itf["ipRange"], "Must be an IP address with prefix."
+                    ) from exc
                 if itf.get("linkedVpnTunnel") and not iface.network.subnet_of(LINK_LOCAL):
-                    raise errors.invalid(f"{field}.ipRange", itf["ipRange"],
-                                         "Interfaces linked to VPN tunnels must use a link-local range "
-                                         "(169.254.0.0/16).")
+                    raise errors.invalid(
+                        f"{field}.ipRange",
+                        itf["ipRange"],
+                        "Interfaces linked to VPN tunnels must use a link-local range (169.254.0.0/16).",
+                    )
                 for other in interfaces.values():
                     if other.get("_iface") and other["_iface"].network.overlaps(iface.network):
-                        raise errors.invalid(f"{field}.ipRange", itf["ipRange"],
-                                             f"IP range overlaps with interface '{other['name']}'.")
+                        raise errors.invalid(
+                            f"{field}.ipRange",
+                            itf["ipRange"],
+                            f"IP range overlaps with interface '{other['name']}'.",
+                        )
                 itf = dict(itf, _iface=iface)
             if itf.get("linkedVpnTunnel"):
-                _, tunnel = resolve(self.engine, ctx, itf["linkedVpnTunnel"], "vpnTunnels",
-                                    f"{field}.linkedVpnTunnel", region=ctx.region)
+                _, tunnel = resolve(
+                    self.engine,
+                    ctx,
+                    itf["linkedVpnTunnel"],
+                    "vpnTunnels",
+                    f"{field}.linkedVpnTunnel",
+                    region=ctx.region,
+                )
                 if tunnel.get("router") and not link_equals(tunnel["router"], self.link(ctx, router)):
-                    raise errors.invalid(f"{field}.linkedVpnTunnel", itf["linkedVpnTunnel"],
-                                         "The VPN tunnel is attached to a different router.")
-                if any(link_equals(o.get("linkedVpnTunnel"), tunnel["selfLink"]) for o in interfaces.values()):
-                    raise errors.invalid(f"{field}.linkedVpnTunnel", itf["linkedVpnTunnel"],
-                                         "The VPN tunnel is already linked to another interface.")
+                    raise errors.invalid(
+                        f"{field}.linkedVpnTunnel",
+                        itf["linkedVpnTunnel"],
+                        "The VPN tunnel is attached to a different router.",
+                    )
+                if any(
+                    link_equals(o.get("linkedVpnTunnel"), tunnel["selfLink"]) for o in interfaces.values()
+                ):
+                    raise errors.invalid(
+                        f"{field}.linkedVpnTunnel",
+                        itf["linkedVpnTunnel"],
+                        "The VPN tunnel is already linked to another interface.",
+                    )
                 router["interfaces"][i]["linkedVpnTunnel"] = tunnel["selfLink"]
             interfaces[itf["name"]] = itf
             router["interfaces"][i]["managementType"] = "MANAGED_BY_USER"
@@ -264,19 +331,26 @@ class Routers(ComputeHooks):
             names.add(peer["name"])
             itf = interfaces.get(peer["interfaceName"])
             if itf is None:
-                raise errors.invalid(f"{field}.interfaceName", peer["interfaceName"],
-                                     "The BGP peer must reference an interface of this router.")
+                raise errors.invalid(
+                    f"{field}.interfaceName",
+                    peer["interfaceName"],
+                    "The BGP peer must reference an interface of this router.",
+                )
             iface = itf.get("_iface")
             if peer.get("peerIpAddress") and iface is not None:
                 try:
                     address = ipaddress.ip_address(peer["peerIpAddress"])
                 except ValueError as exc:
-                    raise errors.invalid(f"{field}.peerIpAddress", peer["peerIpAddress"], "Must be an IP address.") \
-                        from exc
+                    raise errors.invalid(
+                        f"{field}.peerIpAddress", peer["peerIpAddress"], "Must be an IP address."
+                    ) from exc
                 if address not in iface.network or address == iface.ip:
-                    raise errors.invalid(f"{field}.peerIpAddress", peer["peerIpAddress"],
-                                         f"The peer IP address must be in {iface.network} and differ from the "
-                                         "router interface address.")
+                    raise errors.invalid(
+                        f"{field}.peerIpAddress",
+                        peer["peerIpAddress"],
+                        f"The peer IP address must be in {iface.network} and differ from the "
+                        "router interface address.",
+                    )
             if iface is not None:
                 peer.setdefault("ipAddress", str(iface.ip))
             peer.setdefault("advertiseMode", "DEFAULT")
@@ -290,54 +364,97 @@ class Routers(ComputeHooks):
         if holder.get("advertiseMode", "DEFAULT") != "CUSTOM":
             for name in ("advertisedGroups", "advertisedIpRanges"):
                 if holder.get(name):
-                    raise errors.invalid(f"{field}.{name}", holder[name],
-                                         "Custom advertisements require advertiseMode CUSTOM.")
+                    raise errors.invalid(
+                        f"{field}.{name}", holder[name], "Custom advertisements require advertiseMode CUSTOM."
+                    )
         for i, item in enumerate(holder.get("advertisedIpRanges", [])):
             item["range"] = str(cidr(f"{field}.advertisedIpRanges[{i}].range", item.get("range")))
 
     def link(self, ctx, router):
-        return router.get("selfLink") or f"projects/{ctx.project}/regions/{ctx.region}/routers/{router['name']}"
+        return (
+            router.get("selfLink") or f"projects/{ctx.project}/regions/{ctx.region}/routers/{router['name']}"
+        )
 
     def check_delete(self, ctx, router):
-        for tunnel in self.users("vpnTunnels", ctx.project, lambda t: link_equals(t.get("router"), router["selfLink"])):
-            raise errors.in_use("router", router["selfLink"].split("/compute/v1/", 1)[-1],
-                                tunnel["selfLink"].split("/compute/v1/", 1)[-1])
+        for tunnel in self.users(
+            "vpnTunnels", ctx.project, lambda t: link_equals(t.get("router"), router["selfLink"])
+        ):
+            raise errors.in_use(
+                "router",
+                router["selfLink"].split("/compute/v1/", 1)[-1],
+                tunnel["selfLink"].split("/compute/v1/", 1)[-1],
+            )
 
     def status(self, engine, spec, ctx):
         with engine.lock:
             _, _, router = engine.fetch(spec, ctx)
             router = engine.render(spec, ctx, router)
-            subnets = [s["ipCidrRange"] for s in self.users(
-                "subnetworks", ctx.project, lambda s: link_equals(s["network"], router["network"])
-                and s["region"].endswith(f"/regions/{ctx.region}"))]
+            subnets = [
+                s["ipCidrRange"]
+                for s in self.users(
+                    "subnetworks",
+                    ctx.project,
+                    lambda s: (
+                        link_equals(s["network"], router["network"])
+                        and s["region"].endswith(f"/regions/{ctx.region}")
+                    ),
+                )
+            ]
             peers = []
             for peer in router.get("bgpPeers", []):
-                itf = next((i for i in router.get("interfaces", []) if i["name"] == peer["interfaceName"]), {})
+                itf = next(
+                    (i for i in router.get("interfaces", []) if i["name"] == peer["interfaceName"]), {}
+                )
                 tunnel = None
                 if itf.get("linkedVpnTunnel"):
                     found = REF.match(itf["linkedVpnTunnel"])
-                    tunnel = engine.lookup("compute", "vpnTunnels", (ctx.project, found.group("region")),
-                                           found.group("name"))
-                up = tunnel is not None and tunnel.get("status") == "ESTABLISHED" and peer.get("enable") == "TRUE"
+                    tunnel = engine.lookup(
+                        "compute", "vpnTunnels", (ctx.project, found.group("region")), found.group("name")
+                    )
+                up = (
+                    tunnel is not None
+                    and tunnel.get("status") == "ESTABLISHED"
+                    and peer.get("enable") == "TRUE"
+                )
                 holder = peer if peer.get("advertiseMode") == "CUSTOM" else router.get("bgp", {})
                 ranges = []
                 if holder.get("advertiseMode", "DEFAULT") == "DEFAULT" or "ALL_SUBNETS" in holder.get(
-                        "advertisedGroups", []):
+                    "advertisedGroups", []
+                ):
                     ranges += subnets
                 ranges += [r["range"] for r in holder.get("advertisedIpRanges", [])]
-                status = {"name": peer["name"], "ipAddress": peer.get("ipAddress", ""),
-                          "peerIpAddress": peer.get("peerIpAddress", ""), "status": "UP" if up else "DOWN",
-                          "state": "Established" if up else "Idle", "numLearnedRoutes": 0, "enableIpv4": True,
-                          "advertisedRoutes": [{"kind": "compute#route", "destRange": r,
-                                                "nextHopIp": peer.get("ipAddress", ""),
-                                                "priority": peer.get("advertisedRoutePriority", 100),
-                                                "routeType": "BGP"} for r in ranges] if up else []}
+                status = {
+                    "name": peer["name"],
+                    "ipAddress": peer.get("ipAddress", ""),
+                    "peerIpAddress": peer.get("peerIpAddress", ""),
+                    "status": "UP" if up else "DOWN",
+                    "state": "Established" if up else "Idle",
+                    "numLearnedRoutes": 0,
+                    "enableIpv4": True,
+                    "advertisedRoutes": [
+                        {
+                            "kind": "compute#route",
+                            "destRange": r,
+                            "nextHopIp": peer.get("ipAddress", ""),
+                            "priority": peer.get("advertisedRoutePriority", 100),
+                            "routeType": "BGP",
+                        }
+                        for r in ranges
+                    ]
+                    if up
+                    else [],
+                }
                 if tunnel is not None:
                     status["linkedVpnTunnel"] = tunnel["selfLink"]
                 if up:
                     status.update(uptime="1 hours, 0 minutes, 0 seconds", uptimeSeconds="3600")
                 peers.append(status)
-        result = {"network": router["network"], "bestRoutes": [], "bestRoutesForRouter": [], "bgpPeerStatus": peers}
+        result = {
+            "network": router["network"],
+            "bestRoutes": [],
+            "bestRoutesForRouter": [],
+            "bgpPeerStatus": peers,
+        }
         return 200, {"kind": "compute#routerStatusResponse", "result": result}
 
     def present(self, ctx, router):
@@ -353,22 +470,34 @@ class VpnGateways(ComputeHooks):
         gateway["network"] = net["selfLink"]
         gateway.setdefault("stackType", "IPV4_ONLY")
         gateway.setdefault("gatewayIpVersion", "IPV4")
-        gateway["vpnInterfaces"] = [{"id": i, "ipAddress": self.engine.emulator.allocate_public_ip()}
-                                    for i in range(2)]
+        gateway["vpnInterfaces"] = [
+            {"id": i, "ipAddress": self.engine.emulator.allocate_public_ip()} for i in range(2)
+        ]
         return gateway
 
     def check_delete(self, ctx, gateway):
-        for tunnel in self.users("vpnTunnels", ctx.project, lambda t: link_equals(t.get("vpnGateway"),
-                                                                                  gateway["selfLink"])
-                                 or link_equals(t.get("peerGcpGateway"), gateway["selfLink"])):
-            raise errors.in_use("vpnGateway", gateway["selfLink"].split("/compute/v1/", 1)[-1],
-                                tunnel["selfLink"].split("/compute/v1/", 1)[-1])
+        for tunnel in self.users(
+            "vpnTunnels",
+            ctx.project,
+            lambda t: (
+                link_equals(t.get("vpnGateway"), gateway["selfLink"])
+                or link_equals(t.get("peerGcpGateway"), gateway["selfLink"])
+            ),
+        ):
+            raise errors.in_use(
+                "vpnGateway",
+                gateway["selfLink"].split("/compute/v1/", 1)[-1],
+                tunnel["selfLink"].split("/compute/v1/", 1)[-1],
+            )
 
     def status(self, engine, spec, ctx):
         with engine.lock:
             _, _, gateway = engine.fetch(spec, ctx)
-            tunnels = list(self.users("vpnTunnels", ctx.project,
-                                      lambda t: link_equals(t.get("vpnGateway"), gateway["selfLink"])))
+            tunnels = list(
+                self.users(
+                    "vpnTunnels", ctx.project, lambda t: link_equals(t.get("vpnGateway"), gateway["selfLink"])
+                )
+            )
         connections = {}
         for tunnel in tunnels:
             peer = tunnel.get("peerExternalGateway") or tunnel.get("peerGcpGateway") or ""
@@ -377,14 +506,23 @@ class VpnGateways(ComputeHooks):
                 conn["peerExternalGateway"] = peer
             elif peer:
                 conn["peerGcpGateway"] = peer
-            conn["tunnels"].append({"localGatewayInterface": tunnel.get("vpnGatewayInterface", 0),
-                                    "peerGatewayInterface": tunnel.get("peerExternalGatewayInterface", 0),
-                                    "tunnelUrl": tunnel["selfLink"]})
+            conn["tunnels"].append(
+                {
+                    "localGatewayInterface": tunnel.get("vpnGatewayInterface", 0),
+                    "peerGatewayInterface": tunnel.get("peerExternalGatewayInterface", 0),
+                    "tunnelUrl": tunnel["selfLink"],
+                }
+            )
         for conn in connections.values():
             covered = {t["localGatewayInterface"] for t in conn["tunnels"]}
-            conn["state"] = ({"state": "CONNECTION_REDUNDANCY_MET"} if covered >= {0, 1} else
-                             {"state": "CONNECTION_REDUNDANCY_NOT_MET",
-                              "unsatisfiedReason": "INCOMPLETE_TUNNELS_COVERAGE"})
+            conn["state"] = (
+                {"state": "CONNECTION_REDUNDANCY_MET"}
+                if covered >= {0, 1}
+                else {
+                    "state": "CONNECTION_REDUNDANCY_NOT_MET",
+                    "unsatisfiedReason": "INCOMPLETE_TUNNELS_COVERAGE",
+                }
+            )
         return 200, {"result": {"vpnConnections": list(connections.values())}}
 
 
@@ -393,26 +531,41 @@ class ExternalVpnGateways(ComputeHooks):
         redundancy = gateway.setdefault("redundancyType", "SINGLE_IP_INTERNALLY_REDUNDANT")
         interfaces = gateway.get("interfaces", [])
         if len(interfaces) != REDUNDANCY[redundancy]:
-            raise errors.invalid("resource.interfaces", len(interfaces),
-                                 f"Redundancy type {redundancy} requires {REDUNDANCY[redundancy]} interfaces.")
+            raise errors.invalid(
+                "resource.interfaces",
+                len(interfaces),
+                f"Redundancy type {redundancy} requires {REDUNDANCY[redundancy]} interfaces.",
+            )
         ids = set()
         for i, itf in enumerate(interfaces):
             itf.setdefault("id", i)
             if itf["id"] in ids or not 0 <= itf["id"] < REDUNDANCY[redundancy]:
-                raise errors.invalid(f"resource.interfaces[{i}].id", itf["id"], "Interface ids must be unique and "
-                                     f"between 0 and {REDUNDANCY[redundancy] - 1}.")
+                raise errors.invalid(
+                    f"resource.interfaces[{i}].id",
+                    itf["id"],
+                    f"Interface ids must be unique and between 0 and {REDUNDANCY[redundancy] - 1}.",
+                )
             ids.add(itf["id"])
             try:
                 ipaddress.IPv4Address(itf.get("ipAddress", ""))
             except ValueError as exc:
-                raise errors.invalid(f"resource.interfaces[{i}].ipAddress", itf.get("ipAddress", ""),
-                                     "Must be a valid IPv4 address.") from exc
+                raise errors.invalid(
+                    f"resource.interfaces[{i}].ipAddress",
+                    itf.get("ipAddress", ""),
+                    "Must be a valid IPv4 address.",
+                ) from exc
 
     def check_delete(self, ctx, gateway):
-        for tunnel in self.users("vpnTunnels", ctx.project,
-                                 lambda t: link_equals(t.get("peerExternalGateway"), gateway["selfLink"])):
-            raise errors.in_use("externalVpnGateway", gateway["selfLink"].split("/compute/v1/", 1)[-1],
-                                tunnel["selfLink"].split("/compute/v1/", 1)[-1])
+        for tunnel in self.users(
+            "vpnTunnels",
+            ctx.project,
+            lambda t: link_equals(t.get("peerExternalGateway"), gateway["selfLink"]),
+        ):
+            raise errors.in_use(
+                "externalVpnGateway",
+                gateway["selfLink"].split("/compute/v1/", 1)[-1],
+                tunnel["selfLink"].split("/compute/v1/", 1)[-1],
+            )
 
 
 class VpnTunnels(ComputeHooks):
@@ -429,34 +582,54 @@ class VpnTunnels(ComputeHooks):
             raise errors.not_found(tunnel["targetVpnGateway"].split("/compute/v1/", 1)[-1])
         if not tunnel.get("vpnGateway"):
             raise errors.required("resource.vpnGateway")
-        _, gateway = resolve(self.engine, ctx, tunnel["vpnGateway"], "vpnGateways", "resource.vpnGateway",
-                             region=ctx.region)
+        _, gateway = resolve(
+            self.engine, ctx, tunnel["vpnGateway"], "vpnGateways", "resource.vpnGateway", region=ctx.region
+        )
         tunnel["vpnGateway"] = gateway["selfLink"]
         tunnel.setdefault("vpnGatewayInterface", 0)
         if tunnel["vpnGatewayInterface"] not in (0, 1):
-            raise errors.invalid("resource.vpnGatewayInterface", tunnel["vpnGatewayInterface"], "Must be 0 or 1.")
+            raise errors.invalid(
+                "resource.vpnGatewayInterface", tunnel["vpnGatewayInterface"], "Must be 0 or 1."
+            )
         if tunnel.get("peerExternalGateway"):
-            _, peer = resolve(self.engine, ctx, tunnel["peerExternalGateway"], "externalVpnGateways",
-                              "resource.peerExternalGateway")
+            _, peer = resolve(
+                self.engine,
+                ctx,
+                tunnel["peerExternalGateway"],
+                "externalVpnGateways",
+                "resource.peerExternalGateway",
+            )
             tunnel["peerExternalGateway"] = peer["selfLink"]
             index = tunnel.setdefault("peerExternalGatewayInterface", 0)
             itf = next((i for i in peer["interfaces"] if i["id"] == index), None)
             if itf is None:
-                raise errors.invalid("resource.peerExternalGatewayInterface", index,
-                                     "The external VPN gateway has no interface with this id.")
+                raise errors.invalid(
+                    "resource.peerExternalGatewayInterface",
+                    index,
+                    "The external VPN gateway has no interface with this id.",
+                )
             tunnel["peerIp"] = itf["ipAddress"]
         elif tunnel.get("peerGcpGateway"):
-            _, peer = resolve(self.engine, ctx, tunnel["peerGcpGateway"], "vpnGateways", "resource.peerGcpGateway",
-                              region=ctx.region)
+            _, peer = resolve(
+                self.engine,
+                ctx,
+                tunnel["peerGcpGateway"],
+                "vpnGateways",
+                "resource.peerGcpGateway",
+                region=ctx.region,
+            )
             tunnel["peerGcpGateway"] = peer["selfLink"]
             tunnel["peerIp"] = peer["vpnInterfaces"][tunnel["vpnGatewayInterface"]]["ipAddress"]
         elif not tunnel.get("peerIp"):
             raise errors.required("resource.peerExternalGateway")
         if tunnel.get("router"):
-            _, router = resolve(self.engine, ctx, tunnel["router"], "routers", "resource.router", region=ctx.region)
+            _, router = resolve(
+                self.engine, ctx, tunnel["router"], "routers", "resource.router", region=ctx.region
+            )
             if not link_equals(router["network"], gateway["network"]):
-                raise errors.invalid("resource.router", tunnel["router"],
-                                     "The router must be in the VPN gateway's network.")
+                raise errors.invalid(
+                    "resource.router", tunnel["router"], "The router must be in the VPN gateway's network."
+                )
             tunnel["router"] = router["selfLink"]
         tunnel.setdefault("ikeVersion", 2)
         if tunnel["ikeVersion"] not in (1, 2):
@@ -464,20 +637,30 @@ class VpnTunnels(ComputeHooks):
         tunnel.setdefault("localTrafficSelector", ["0.0.0.0/0"])
         tunnel.setdefault("remoteTrafficSelector", ["0.0.0.0/0"])
         tunnel["status"] = self.engine.emulator.tunnel_status
-        tunnel["detailedStatus"] = {"ESTABLISHED": "Tunnel is up and running.",
-                                    "NO_INCOMING_PACKETS": "No incoming packets from peer."}.get(
-            tunnel["status"], "Waiting for the peer.")
+        tunnel["detailedStatus"] = {
+            "ESTABLISHED": "Tunnel is up and running.",
+            "NO_INCOMING_PACKETS": "No incoming packets from peer.",
+        }.get(tunnel["status"], "Waiting for the peer.")
         return tunnel
 
     def check_delete(self, ctx, tunnel):
         link = tunnel["selfLink"]
-        for route in self.users("routes", ctx.project, lambda r: link_equals(r.get("nextHopVpnTunnel"), link)):
-            raise errors.in_use("vpnTunnel", link.split("/compute/v1/", 1)[-1],
-                                route["selfLink"].split("/compute/v1/", 1)[-1])
-        for router in self.users("routers", ctx.project, lambda r: any(
-                link_equals(i.get("linkedVpnTunnel"), link) for i in r.get("interfaces", []))):
-            raise errors.in_use("vpnTunnel", link.split("/compute/v1/", 1)[-1],
-                                router["selfLink"].split("/compute/v1/", 1)[-1])
+        for route in self.users(
+            "routes", ctx.project, lambda r: link_equals(r.get("nextHopVpnTunnel"), link)
+        ):
+            raise errors.in_use(
+                "vpnTunnel", link.split("/compute/v1/", 1)[-1], route["selfLink"].split("/compute/v1/", 1)[-1]
+            )
+        for router in self.users(
+            "routers",
+            ctx.project,
+            lambda r: any(link_equals(i.get("linkedVpnTunnel"), link) for i in r.get("interfaces", [])),
+        ):
+            raise errors.in_use(
+                "vpnTunnel",
+                link.split("/compute/v1/", 1)[-1],
+                router["selfLink"].split("/compute/v1/", 1)[-1],
+            )
 
 
 def set_labels(engine: Engine, spec: Spec, ctx: Ctx):
@@ -486,11 +669,17 @@ def set_labels(engine: Engine, spec: Spec, ctx: Ctx):
         ctx.params[spec.name_params[0]] = ctx.params["resource"]
         scope, key, resource = engine.fetch(spec, ctx)
         if body.get("labelFingerprint") != resource.get("labelFingerprint"):
-            raise ApiError(412, "conditionNotMet", "Labels fingerprint either invalid or resource labels have changed")
+            raise ApiError(
+                412, "conditionNotMet", "Labels fingerprint either invalid or resource labels have changed"
+            )
         labels = body.get("labels", {})
         for name, value in labels.items():
-            if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", name) or not re.fullmatch(r"[a-z0-9_-]{0,63}", value):
-                raise errors.invalid(f"labels.{name}", value, "Label keys and values must match the label syntax.")
+            if not re.fullmatch(r"[a-z][a-z0-9_-]{0,62}", name) or not re.fullmatch(
+                r"[a-z0-9_-]{0,63}", value
+            ):
+                raise errors.invalid(
+                    f"labels.{name}", value, "Label keys and values must match the label syntax."
+                )
 
         def apply():
             current = engine.table(spec, scope).get(key)
@@ -511,19 +700,60 @@ def specs() -> list[Spec]:
     external.custom = labelled
     tunnels.custom = labelled
     rows = [
-        Spec("compute", "networks", "Network", Networks(), "compute#network", list_kind="compute#networkList",
-             immutable=("autoCreateSubnetworks",)),
-        Spec("compute", "subnetworks", "Subnetwork", Subnetworks(), "compute#subnetwork",
-             list_kind="compute#subnetworkList", fingerprint_field="fingerprint",
-             immutable=("network", "ipCidrRange", "region")),
+        Spec(
+            "compute",
+            "networks",
+            "Network",
+            Networks(),
+            "compute#network",
+            list_kind="compute#networkList",
+            immutable=("autoCreateSubnetworks",),
+        ),
+        Spec(
+            "compute",
+            "subnetworks",
+            "Subnetwork",
+            Subnetworks(),
+            "compute#subnetwork",
+            list_kind="compute#subnetworkList",
+            fingerprint_field="fingerprint",
+            immutable=("network", "ipCidrRange", "region"),
+        ),
         Spec("compute", "routes", "Route", Routes(), "compute#route", list_kind="compute#routeList"),
-        Spec("compute", "routers", "Router", routers, "compute#router", list_kind="compute#routerList",
-             immutable=("network",)),
-        Spec("compute", "vpnGateways", "VpnGateway", gateways, "compute#vpnGateway",
-             list_kind="compute#vpnGatewayList", immutable=("network",)),
-        Spec("compute", "externalVpnGateways", "ExternalVpnGateway", external, "compute#externalVpnGateway",
-             list_kind="compute#externalVpnGatewayList"),
-        Spec("compute", "vpnTunnels", "VpnTunnel", tunnels, "compute#vpnTunnel", list_kind="compute#vpnTunnelList"),
+        Spec(
+            "compute",
+            "routers",
+            "Router",
+            routers,
+            "compute#router",
+            list_kind="compute#routerList",
+            immutable=("network",),
+        ),
+        Spec(
+            "compute",
+            "vpnGateways",
+            "VpnGateway",
+            gateways,
+            "compute#vpnGateway",
+            list_kind="compute#vpnGatewayList",
+            immutable=("network",),
+        ),
+        Spec(
+            "compute",
+            "externalVpnGateways",
+            "ExternalVpnGateway",
+            external,
+            "compute#externalVpnGateway",
+            list_kind="compute#externalVpnGatewayList",
+        ),
+        Spec(
+            "compute",
+            "vpnTunnels",
+            "VpnTunnel",
+            tunnels,
+            "compute#vpnTunnel",
+            list_kind="compute#vpnTunnelList",
+        ),
     ]
     return rows
 

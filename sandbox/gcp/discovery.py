@@ -28,7 +28,7 @@ def documents_dir() -> Path:
     return Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(api: str) -> dict:
     """Load ``<api>.v1.json`` (``compute`` or ``dns``)."""
     with open(documents_dir() / f"{api}.v1.json", encoding="utf-8") as handle:
@@ -153,7 +153,9 @@ class Validator:
             for key, item in value.items():
                 if props is not None and key in props:
                     sub = props[key]
-                    if mode == "request" and (key == "kind" or OUTPUT_ONLY.search(sub.get("description", ""))):
+                    if mode == "request" and (
+                        key == "kind" or OUTPUT_ONLY.search(sub.get("description", ""))
+                    ):
                         continue
                     out[key] = self._check(item, sub, f"{path}.{key}", mode)
                 elif extra is not None:
@@ -162,7 +164,8 @@ class Validator:
                     out[key] = item
                 else:
                     raise SchemaError(
-                        f'Invalid JSON payload received. Unknown name "{key}" at \'{path}\': Cannot find field.',
+                        f"Invalid JSON payload received. Unknown name \"{key}\" at '{path}': "
+                        "Cannot find field.",
                         path,
                         unknown=True,
                     )
@@ -170,7 +173,10 @@ class Validator:
         if kind == "array":
             if not isinstance(value, list):
                 raise SchemaError(f"Invalid value at '{path}' (array), {json.dumps(value)}", path)
-            return [self._check(item, schema.get("items", {}), f"{path}[{i}]", mode) for i, item in enumerate(value)]
+            return [
+                self._check(item, schema.get("items", {}), f"{path}[{i}]", mode)
+                for i, item in enumerate(value)
+            ]
         if kind == "string":
             return self._string(value, schema, path, mode)
         if kind == "integer":
@@ -193,7 +199,9 @@ class Validator:
                 ok, value = True, str(value)
             low, high = INT_RANGES[fmt]
             if not ok or not low <= int(value) <= high:
-                raise SchemaError(f"Invalid value at '{path}' (TYPE_{fmt.upper()}), {json.dumps(value)}", path)
+                raise SchemaError(
+                    f"Invalid value at '{path}' (TYPE_{fmt.upper()}), {json.dumps(value)}", path
+                )
             return value
         if not isinstance(value, str):
             raise SchemaError(f"Invalid value at '{path}' (TYPE_STRING), {json.dumps(value)}", path)
@@ -201,7 +209,9 @@ class Validator:
             try:
                 base64.b64decode(value.replace("-", "+").replace("_", "/") + "==", validate=False)
             except ValueError as exc:
-                raise SchemaError(f"Invalid value at '{path}' (TYPE_BYTES), {json.dumps(value)}", path) from exc
+                raise SchemaError(
+                    f"Invalid value at '{path}' (TYPE_BYTES), {json.dumps(value)}", path
+                ) from exc
         enum = schema.get("enum")
         if enum and value not in enum:
             raise SchemaError(f"Invalid value at '{path}', {json.dumps(value)}", path)
@@ -238,7 +248,7 @@ class Validator:
                 self._defaults(item, schema.get("items", {}))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(api: str) -> Validator:
     return Validator(api)
 

@@ -14,9 +14,9 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from . import errors
 from .discovery import Method, Router, SchemaError, validator
@@ -28,12 +28,12 @@ MAX_RESULTS = 500
 
 def now_rfc3339(ts: float | None = None) -> str:
     """Compute's timestamp format, e.g. 2026-11-25T09:30:00.123-08:00 (sent here in UTC)."""
-    moment = datetime.fromtimestamp(ts if ts is not None else time.time(), tz=timezone.utc)
+    moment = datetime.fromtimestamp(ts if ts is not None else time.time(), tz=UTC)
     return moment.isoformat(timespec="milliseconds")
 
 
 def now_zulu(ts: float | None = None) -> str:
-    moment = datetime.fromtimestamp(ts if ts is not None else time.time(), tz=timezone.utc)
+    moment = datetime.fromtimestamp(ts if ts is not None else time.time(), tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
@@ -78,7 +78,16 @@ class Hooks:
         return resource
 
 
-IMMUTABLE_OUTPUT = {"id", "name", "kind", "selfLink", "creationTimestamp", "region", "creationTime", "selfLinkWithId"}
+IMMUTABLE_OUTPUT = {
+    "id",
+    "name",
+    "kind",
+    "selfLink",
+    "creationTimestamp",
+    "region",
+    "creationTime",
+    "selfLinkWithId",
+}
 
 
 @dataclass
@@ -204,7 +213,9 @@ class Engine:
             return self.operation_method(ctx)
         spec = self.specs.get((method.api, method.collection))
         if spec is None:
-            raise ApiError(501, "notImplemented", f"Method {method.method_id} is not emulated by the sandbox.")
+            raise ApiError(
+                501, "notImplemented", f"Method {method.method_id} is not emulated by the sandbox."
+            )
         custom = spec.hooks.custom.get(method.name)
         if custom is not None:
             return custom(self, spec, ctx)
@@ -219,7 +230,9 @@ class Engine:
             "aggregatedList": self.aggregated_list,
         }.get(method.name)
         if handler is None:
-            raise ApiError(501, "notImplemented", f"Method {method.method_id} is not emulated by the sandbox.")
+            raise ApiError(
+                501, "notImplemented", f"Method {method.method_id} is not emulated by the sandbox."
+            )
         return handler(spec, ctx)
 
     def clean_body(self, spec: Spec, ctx: Ctx) -> dict:
@@ -255,8 +268,12 @@ class Engine:
 
     def missing(self, spec: Spec, scope: tuple, key: tuple) -> ApiError:
         if spec.api == "dns":
-            noun = {"managedZones": "managedZone", "resourceRecordSets": "name"}.get(spec.collection, spec.collection)
-            return ApiError(404, "notFound", f"The 'parameters.{noun}' resource named '{key[0]}' does not exist.")
+            noun = {"managedZones": "managedZone", "resourceRecordSets": "name"}.get(
+                spec.collection, spec.collection
+            )
+            return ApiError(
+                404, "notFound", f"The 'parameters.{noun}' resource named '{key[0]}' does not exist."
+            )
         return errors.not_found(self.resource_path(spec, scope, key))
 
     # ---- output ----------------------------------------------------------------------------
@@ -300,8 +317,11 @@ class Engine:
                 return 200, self.render_op(self.ops[self.request_ids[request_id]])
             name = body.get("name", "")
             if spec.key_fields == ("name",) and not NAME_RE.fullmatch(name or ""):
-                raise errors.invalid("resource.name", name or "",
-                                     "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'")
+                raise errors.invalid(
+                    "resource.name",
+                    name or "",
+                    "Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)'",
+                )
             resource = spec.hooks.build(ctx, body)
             spec.hooks.validate(ctx, resource)
             key = self.key_of(spec, resource)
@@ -315,7 +335,9 @@ class Engine:
                 resource["creationTimestamp"] = now_rfc3339()
                 resource["selfLink"] = self.self_link(spec, scope, key)
                 if "region" in self.schema_props(spec) and ctx.region:
-                    resource["region"] = self.emulator.self_link_base + f"projects/{ctx.project}/regions/{ctx.region}"
+                    resource["region"] = (
+                        self.emulator.self_link_base + f"projects/{ctx.project}/regions/{ctx.region}"
+                    )
             if spec.fingerprint_field:
                 resource[spec.fingerprint_field] = fingerprint(resource)
             if "labelFingerprint" in self.schema_props(spec):
@@ -335,8 +357,12 @@ class Engine:
 
     def exists(self, spec, scope, key):
         if spec.api == "dns":
-            noun = {"managedZones": "managedZone", "resourceRecordSets": "rrset"}.get(spec.collection, spec.collection)
-            return ApiError(409, "alreadyExists", f"The resource 'entity.{noun}' named '{key[0]}' already exists")
+            noun = {"managedZones": "managedZone", "resourceRecordSets": "rrset"}.get(
+                spec.collection, spec.collection
+            )
+            return ApiError(
+                409, "alreadyExists", f"The resource 'entity.{noun}' named '{key[0]}' already exists"
+            )
         return errors.already_exists(self.resource_path(spec, scope, key))
 
     def schema_props(self, spec: Spec) -> dict:
@@ -370,12 +396,20 @@ class Engine:
             scope, key, old = self.fetch(spec, ctx)
             self.check_fingerprint(spec, old, body, spec.fingerprint_field)
             for name in ("name", *spec.immutable):
-                if name in body and body[name] != old.get(name) and not self.same_ref(body[name], old.get(name)):
+                if (
+                    name in body
+                    and body[name] != old.get(name)
+                    and not self.same_ref(body[name], old.get(name))
+                ):
                     raise errors.invalid(f"resource.{name}", body[name], "Field cannot be changed.")
-            new = spec.hooks.merge(ctx, old, {k: v for k, v in body.items() if k not in IMMUTABLE_OUTPUT}, replace)
+            new = spec.hooks.merge(
+                ctx, old, {k: v for k, v in body.items() if k not in IMMUTABLE_OUTPUT}, replace
+            )
             spec.hooks.validate(ctx, new)
             if spec.fingerprint_field:
-                new[spec.fingerprint_field] = fingerprint({k: v for k, v in new.items() if k != spec.fingerprint_field})
+                new[spec.fingerprint_field] = fingerprint(
+                    {k: v for k, v in new.items() if k != spec.fingerprint_field}
+                )
 
             def apply():
                 current = self.table(spec, scope).get(key)
@@ -394,14 +428,18 @@ class Engine:
         """References compare equal whatever their host or partial form."""
         if not (isinstance(a, str) and isinstance(b, str)):
             return False
-        return a.split("/projects/")[-1].removeprefix("projects/") == b.split("/projects/")[-1].removeprefix("projects/")
+        return a.split("/projects/")[-1].removeprefix("projects/") == b.split("/projects/")[-1].removeprefix(
+            "projects/"
+        )
 
     def check_fingerprint(self, spec: Spec, old: dict, body: dict, name: str | None):
         if not name:
             return
         given = body.pop(name, None)
         if given is None:
-            raise errors.invalid(f"resource.{name}", "", "Fingerprint must be provided to update this resource.")
+            raise errors.invalid(
+                f"resource.{name}", "", "Fingerprint must be provided to update this resource."
+            )
         if given != old.get(name):
             raise ApiError(412, "conditionNotMet", "Supplied fingerprint does not match current fingerprint.")
 
@@ -410,13 +448,18 @@ class Engine:
         scope = self.scope_of(spec, ctx.params)
         with self.lock:
             resources = [self.render(spec, ctx, r) for r in self.table(spec, scope).values()]
-        resources = spec.hooks.list_filter(ctx, resources) if hasattr(spec.hooks, "list_filter") else resources
+        resources = (
+            spec.hooks.list_filter(ctx, resources) if hasattr(spec.hooks, "list_filter") else resources
+        )
         resources = apply_filter(resources, ctx.q("filter"))
         resources.sort(key=lambda r: tuple(str(r.get(f)) for f in spec.key_fields))
         page, token = paginate(resources, ctx)
         if spec.api == "compute":
-            body = {"kind": spec.list_kind, "id": self.resource_path(spec, scope, ("",)).rstrip("/"),
-                    "selfLink": self.base("compute") + self.list_path(spec, scope)}
+            body = {
+                "kind": spec.list_kind,
+                "id": self.resource_path(spec, scope, ("",)).rstrip("/"),
+                "selfLink": self.base("compute") + self.list_path(spec, scope),
+            }
             if page:
                 body["items"] = page
         else:
@@ -448,9 +491,12 @@ class Engine:
         items = {}
         for region, resource in page:
             items.setdefault(region, {spec.collection: []})[spec.collection].append(resource)
-        body = {"kind": spec.list_kind.replace("List", "AggregatedList"), "id": f"projects/{project}/aggregated/"
-                + spec.collection, "selfLink": self.base("compute") + f"projects/{project}/aggregated/"
-                + spec.collection, "items": items}
+        body = {
+            "kind": spec.list_kind.replace("List", "AggregatedList"),
+            "id": f"projects/{project}/aggregated/" + spec.collection,
+            "selfLink": self.base("compute") + f"projects/{project}/aggregated/" + spec.collection,
+            "items": items,
+        }
         if token:
             body["nextPageToken"] = token
         return 200, self.partial(ctx, body)
@@ -461,7 +507,8 @@ class Engine:
         started = time.time()
         region = ctx.region if spec.scope_params[-1:] == ("region",) else None
         op_scope = (ctx.project, region)
-        name = f"operation-{int(started * 1000)}-{secrets.token_hex(6)}-{secrets.token_hex(4)}-{secrets.token_hex(4)}"
+        suffix = "-".join(secrets.token_hex(n) for n in (6, 4, 4))
+        name = f"operation-{int(started * 1000)}-{suffix}"
         where = f"projects/{ctx.project}/" + (f"regions/{region}" if region else "global")
         resource = {
             "kind": "compute#operation",
@@ -506,8 +553,11 @@ class Engine:
             try:
                 op.apply()
             except ApiError as exc:
-                failure = (exc.reason.upper() if exc.reason != "alreadyExists" else "RESOURCE_ALREADY_EXISTS",
-                           exc.message, exc.code)
+                failure = (
+                    exc.reason.upper() if exc.reason != "alreadyExists" else "RESOURCE_ALREADY_EXISTS",
+                    exc.message,
+                    exc.code,
+                )
         res = op.resource
         res["status"] = "DONE"
         res["progress"] = 100
@@ -559,8 +609,11 @@ class Engine:
             ops = apply_filter(ops, ctx.q("filter"))
             ops.sort(key=lambda o: o["insertTime"])
             page, token = paginate(ops, ctx)
-            body = {"kind": "compute#operationList", "id": f"{where}/operations",
-                    "selfLink": self.emulator.self_link_base + f"{where}/operations"}
+            body = {
+                "kind": "compute#operationList",
+                "id": f"{where}/operations",
+                "selfLink": self.emulator.self_link_base + f"{where}/operations",
+            }
             if page:
                 body["items"] = page
             if token:
@@ -598,8 +651,16 @@ class Engine:
         return 200, self.render_op(op)
 
 
-HTTP_REASONS = {400: "BAD REQUEST", 403: "FORBIDDEN", 404: "NOT FOUND", 409: "CONFLICT", 412: "PRECONDITION FAILED",
-                429: "TOO MANY REQUESTS", 500: "INTERNAL SERVER ERROR", 503: "SERVICE UNAVAILABLE"}
+HTTP_REASONS = {
+    400: "BAD REQUEST",
+    403: "FORBIDDEN",
+    404: "NOT FOUND",
+    409: "CONFLICT",
+    412: "PRECONDITION FAILED",
+    429: "TOO MANY REQUESTS",
+    500: "INTERNAL SERVER ERROR",
+    503: "SERVICE UNAVAILABLE",
+}
 
 
 # ---- filter expressions --------------------------------------------------------------------
@@ -676,8 +737,9 @@ def paginate(items: list, ctx: Ctx):
     try:
         size = int(raw) if raw is not None else MAX_RESULTS
     except ValueError as exc:
-        raise errors.bad_request(f"Invalid value for field 'maxResults': '{raw}'. Must be an integer.",
-                                 "max_results") from exc
+        raise errors.bad_request(
+            f"Invalid value for field 'maxResults': '{raw}'. Must be an integer.", "max_results"
+        ) from exc
     if size < 0 or size > MAX_RESULTS:
         raise errors.invalid("maxResults", raw, f"Must be less than or equal to {MAX_RESULTS}")
     if size == 0:
@@ -692,9 +754,10 @@ def paginate(items: list, ctx: Ctx):
                 raise ValueError("filter changed")
         except (ValueError, KeyError, TypeError) as exc:
             raise errors.invalid("pageToken", token, "Invalid page token.") from exc
-    page = items[offset:offset + size]
+    page = items[offset : offset + size]
     next_token = None
     if offset + size < len(items):
         next_token = base64.urlsafe_b64encode(
-            json.dumps({"o": offset + size, "f": ctx.q("filter")}).encode()).decode()
+            json.dumps({"o": offset + size, "f": ctx.q("filter")}).encode()
+        ).decode()
     return page, next_token

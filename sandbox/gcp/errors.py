@@ -19,9 +19,18 @@ STATUS = {
 class ApiError(Exception):
     """An error answer: HTTP code, reason (errors[0].reason) and message."""
 
-    def __init__(self, code: int, reason: str, message: str, domain: str = "global", status: str | None = None,
-                 extra: dict | None = None, details: list | None = None, headers: dict | None = None,
-                 item_message: str | None = None):
+    def __init__(
+        self,
+        code: int,
+        reason: str,
+        message: str,
+        domain: str = "global",
+        status: str | None = None,
+        extra: dict | None = None,
+        details: list | None = None,
+        headers: dict | None = None,
+        item_message: str | None = None,
+    ):
         super().__init__(message)
         self.code = code
         self.reason = reason

@@ -38,8 +38,10 @@ class Fault:
     _rng: random.Random = field(default=None, repr=False, compare=False)
 
     def matches(self, api: str, collection: str, method: str) -> bool:
-        return all(want in ("*", have) for want, have in ((self.api, api), (self.collection, collection),
-                                                          (self.method, method)))
+        return all(
+            want in ("*", have)
+            for want, have in ((self.api, api), (self.collection, collection), (self.method, method))
+        )
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -99,8 +101,10 @@ def raise_for(fault: Fault, api: str):
     if fault.kind == "latency":
         time.sleep(fault.latency)
     elif fault.kind == "rate_limit":
-        message = (f"Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service "
-                   f"'{service}' for consumer 'project_number:000000000000'.")
+        message = (
+            f"Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service "
+            f"'{service}' for consumer 'project_number:000000000000'."
+        )
         raise ApiError(429, "rateLimitExceeded", message, domain="usageLimits")
     elif fault.kind == "backend_error":
         raise ApiError(503, "backendError", "Internal error. Please try again.")
@@ -120,10 +124,14 @@ class CallLog:
     def calls(self, api=None, collection=None, method=None, mutating=None) -> list[dict]:
         with self._lock:
             calls = list(self._calls)
-        return [c for c in calls if (api is None or c["api"] == api)
-                and (collection is None or c["collection"] == collection)
-                and (method is None or c["method"] == method)
-                and (mutating is None or c["mutating"] == mutating)]
+        return [
+            c
+            for c in calls
+            if (api is None or c["api"] == api)
+            and (collection is None or c["collection"] == collection)
+            and (method is None or c["method"] == method)
+            and (mutating is None or c["mutating"] == mutating)
+        ]
 
     def count(self, **filters) -> int:
         return len(self.calls(**filters))

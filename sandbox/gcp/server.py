@@ -1,10 +1,10 @@
 """The GCP emulator's HTTP server: Compute v1 under /compute/v1/, Cloud DNS v1 under /dns/v1/, one port.
 
-    emulator = start()                  # 127.0.0.1, free port, threaded; returns once listening
-    os.environ.update(emulator.env())   # GCP_PROJECT, GCP_SERVICE_ACCOUNT_FILE, GCP_*_ENDPOINT ...
-    emulator.faults.add("rate_limit", collection="routers", method="patch", max_count=2)
-    emulator.calls.count(mutating=True)
-    emulator.stop()
+emulator = start()                  # 127.0.0.1, free port, threaded; returns once listening
+os.environ.update(emulator.env())   # GCP_PROJECT, GCP_SERVICE_ACCOUNT_FILE, GCP_*_ENDPOINT ...
+emulator.faults.add("rate_limit", collection="routers", method="patch", max_count=2)
+emulator.calls.count(mutating=True)
+emulator.stop()
 """
 
 from __future__ import annotations
@@ -27,12 +27,39 @@ from .errors import ApiError
 from .faults import CallLog, Faults, raise_for
 
 DEFAULT_REGIONS = (
-    "us-central1", "us-east1", "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3", "us-west4",
-    "northamerica-northeast1", "northamerica-northeast2", "southamerica-east1", "europe-west1", "europe-west2",
-    "europe-west3", "europe-west4", "europe-west6", "europe-west8", "europe-west9", "europe-north1",
-    "europe-central2", "europe-southwest1", "asia-east1", "asia-east2", "asia-northeast1", "asia-northeast2",
-    "asia-northeast3", "asia-south1", "asia-southeast1", "asia-southeast2", "australia-southeast1",
-    "me-west1", "africa-south1",
+    "us-central1",
+    "us-east1",
+    "us-east4",
+    "us-east5",
+    "us-south1",
+    "us-west1",
+    "us-west2",
+    "us-west3",
+    "us-west4",
+    "northamerica-northeast1",
+    "northamerica-northeast2",
+    "southamerica-east1",
+    "europe-west1",
+    "europe-west2",
+    "europe-west3",
+    "europe-west4",
+    "europe-west6",
+    "europe-west8",
+    "europe-west9",
+    "europe-north1",
+    "europe-central2",
+    "europe-southwest1",
+    "asia-east1",
+    "asia-east2",
+    "asia-northeast1",
+    "asia-northeast2",
+    "asia-northeast3",
+    "asia-south1",
+    "asia-southeast1",
+    "asia-southeast2",
+    "australia-southeast1",
+    "me-west1",
+    "africa-south1",
 )
 READ_ONLY_POSTS = {"wait", "getIamPolicy", "testIamPermissions", "preview"}
 STATE_FILE = "gcp-state.json"
@@ -56,10 +83,23 @@ class Emulator:
     seed: seed of fault probabilities (default 0).
     """
 
-    def __init__(self, host="127.0.0.1", port=0, state_dir=None, project="sandbox-project", projects=None,
-                 regions=DEFAULT_REGIONS, operation_polls=1, operation_seconds=5.0, operation_wait_timeout=2.0,
-                 tunnel_status="ESTABLISHED", allow_anonymous=False, validate_responses=True, self_link_base=None,
-                 seed=0):
+    def __init__(
+        self,
+        host="127.0.0.1",
+        port=0,
+        state_dir=None,
+        project="sandbox-project",
+        projects=None,
+        regions=DEFAULT_REGIONS,
+        operation_polls=1,
+        operation_seconds=5.0,
+        operation_wait_timeout=2.0,
+        tunnel_status="ESTABLISHED",
+        allow_anonymous=False,
+        validate_responses=True,
+        self_link_base=None,
+        seed=0,
+    ):
         self._own_dir = state_dir is None
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="gcp-sandbox-"))
         self.project = project
@@ -142,12 +182,21 @@ class Emulator:
         spec = self.engine.specs[("compute", "routes")]
         name = compute.new_route_name()
         network = owner["selfLink"] if gateway else owner["network"]
-        route = {"kind": "compute#route", "id": self.engine.new_id(), "name": name,
-                 "creationTimestamp": owner["creationTimestamp"], "network": network, "destRange": dest,
-                 "priority": 1000 if gateway else 0, "selfLink": self.engine.self_link(spec, (project,), (name,)),
-                 "_system": True}
+        route = {
+            "kind": "compute#route",
+            "id": self.engine.new_id(),
+            "name": name,
+            "creationTimestamp": owner["creationTimestamp"],
+            "network": network,
+            "destRange": dest,
+            "priority": 1000 if gateway else 0,
+            "selfLink": self.engine.self_link(spec, (project,), (name,)),
+            "_system": True,
+        }
         if gateway:
-            route["nextHopGateway"] = self.self_link_base + f"projects/{project}/global/gateways/default-internet-gateway"
+            route["nextHopGateway"] = (
+                self.self_link_base + f"projects/{project}/global/gateways/default-internet-gateway"
+            )
             route["description"] = "Default route to the Internet."
             route["routeType"] = "STATIC"
         else:
@@ -167,14 +216,18 @@ class Emulator:
         found = compute.REF.match(tunnel.get("vpnGateway", ""))
         if not found:
             return None
-        gateway = self.engine.lookup("compute", "vpnGateways", (found.group("project"), found.group("region")),
-                                     found.group("name"))
+        gateway = self.engine.lookup(
+            "compute", "vpnGateways", (found.group("project"), found.group("region")), found.group("name")
+        )
         return gateway and gateway["network"]
 
     # ---- state persistence -----------------------------------------------------------------
     def _save_state(self):
-        rows = [[api, coll, list(scope), list(key), res] for (api, coll, scope), table in self.engine.data.items()
-                for key, res in table.items()]
+        rows = [
+            [api, coll, list(scope), list(key), res]
+            for (api, coll, scope), table in self.engine.data.items()
+            for key, res in table.items()
+        ]
         (self.state_dir / STATE_FILE).write_text(json.dumps({"resources": rows}))
 
     def _load_state(self):
@@ -191,7 +244,7 @@ class Emulator:
         path = parts.path.lstrip("/")
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if path.startswith("_sandbox/"):
-            return self.control(http_method, path[len("_sandbox/"):], query, body)
+            return self.control(http_method, path[len("_sandbox/") :], query, body)
         if path == "token":
             return self.token(http_method, headers, body)
         method, params = self.router.match(http_method, path)
@@ -199,8 +252,15 @@ class Emulator:
             reason = "Method not allowed" if params else "Not Found"
             return (405 if params else 404), ApiError(405 if params else 404, "notFound", reason).body(), {}
         mutating = http_method != "GET" and method.name not in READ_ONLY_POSTS
-        call = {"api": method.api, "collection": method.collection, "method": method.name,
-                "http_method": http_method, "path": parts.path, "mutating": mutating, "time": time.time()}
+        call = {
+            "api": method.api,
+            "collection": method.collection,
+            "method": method.name,
+            "http_method": http_method,
+            "path": parts.path,
+            "mutating": mutating,
+            "time": time.time(),
+        }
         try:
             principal = self.authenticate(headers)
             self.check_scope(method, params, query)
@@ -219,8 +279,9 @@ class Emulator:
                 try:
                     validate_response(method.api, answer, method.response)
                 except SchemaError as exc:
-                    raise ApiError(500, "internalError", f"sandbox produced an invalid {method.response}: {exc}") \
-                        from exc
+                    raise ApiError(
+                        500, "internalError", f"sandbox produced an invalid {method.response}: {exc}"
+                    ) from exc
         except ApiError as exc:
             call["status"] = exc.code
             call["reason"] = exc.reason
@@ -242,11 +303,19 @@ class Emulator:
     def check_scope(self, method, params, query):
         doc = load(method.api)
         allowed = set(doc.get("parameters", {})) | {"$alt", "$.xgafv"}
-        allowed |= {name for name, spec in method.spec.get("parameters", {}).items() if spec.get("location") == "query"}
+        allowed |= {
+            name
+            for name, spec in method.spec.get("parameters", {}).items()
+            if spec.get("location") == "query"
+        }
         for name in query:
             if name not in allowed:
-                raise ApiError(400, "invalid", f'Invalid JSON payload received. Unknown name "{name}": Cannot bind '
-                                               f"query parameter. Field '{name}' could not be found in request message.")
+                raise ApiError(
+                    400,
+                    "invalid",
+                    f'Invalid JSON payload received. Unknown name "{name}": Cannot bind '
+                    f"query parameter. Field '{name}' could not be found in request message.",
+                )
         project = params.get("project")
         if project is not None and self.projects is not None and project not in self.projects:
             raise errors.not_found(f"projects/{project}")
@@ -290,8 +359,14 @@ class Emulator:
             self.reset()
             return 200, {}, {}
         if path == "options":
-            names = ("operation_polls", "operation_seconds", "operation_wait_timeout", "tunnel_status",
-                     "allow_anonymous", "validate_responses")
+            names = (
+                "operation_polls",
+                "operation_seconds",
+                "operation_wait_timeout",
+                "tunnel_status",
+                "allow_anonymous",
+                "validate_responses",
+            )
             if http_method in ("POST", "PATCH"):
                 unknown = set(data) - set(names)
                 if unknown:
@@ -315,7 +390,11 @@ def _handler_for(emulator: Emulator):
             try:
                 status, answer, headers = emulator.dispatch(self.command, self.path, self.headers, body)
             except Exception as exc:  # noqa: BLE001 - an emulator bug must still answer like Google
-                status, answer, headers = 500, ApiError(500, "backendError", f"sandbox error: {exc!r}").body(), {}
+                status, answer, headers = (
+                    500,
+                    ApiError(500, "backendError", f"sandbox error: {exc!r}").body(),
+                    {},
+                )
             data = b"" if answer is None else json.dumps(answer, indent=1).encode()
             self.send_response(status)
             if answer is not None:

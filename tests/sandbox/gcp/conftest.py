@@ -14,12 +14,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import pytest
-from google.auth.transport.requests import AuthorizedSession
-from google.oauth2 import service_account
+import pytest  # noqa: E402
+from google.auth.transport.requests import AuthorizedSession  # noqa: E402
+from google.oauth2 import service_account  # noqa: E402
 
-from sandbox.gcp import start
-from sandbox.gcp.discovery import Router, validate_response
+from sandbox.gcp import start  # noqa: E402
+from sandbox.gcp.discovery import Router, validate_response  # noqa: E402
 
 PROJECT = "sandbox-project"
 REGION = "us-east1"
@@ -122,9 +122,20 @@ def api(emulator, credentials):
 @pytest.fixture
 def network(api):
     """A custom-mode network with one subnetwork in REGION."""
-    api.ok(api.post(f"compute:projects/{PROJECT}/global/networks",
-                    json={"name": "hub", "autoCreateSubnetworks": False}))
-    api.ok(api.post(f"compute:projects/{PROJECT}/regions/{REGION}/subnetworks",
-                    json={"name": "hub-a", "network": f"projects/{PROJECT}/global/networks/hub",
-                          "ipCidrRange": "10.10.0.0/24"}))
+    api.ok(
+        api.post(
+            f"compute:projects/{PROJECT}/global/networks",
+            json={"name": "hub", "autoCreateSubnetworks": False},
+        )
+    )
+    api.ok(
+        api.post(
+            f"compute:projects/{PROJECT}/regions/{REGION}/subnetworks",
+            json={
+                "name": "hub-a",
+                "network": f"projects/{PROJECT}/global/networks/hub",
+                "ipCidrRange": "10.10.0.0/24",
+            },
+        )
+    )
     return api.get(f"compute:projects/{PROJECT}/global/networks/hub").json()
