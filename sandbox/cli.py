@@ -209,14 +209,21 @@ def cmd_up(args: argparse.Namespace) -> int:
     env["PYTHONUNBUFFERED"] = "1"
     with open(state_dir / LOG_FILE, "ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            _serve_argv(args, state_dir), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, cwd=root, start_new_session=True,
+            _serve_argv(args, state_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=root,
+            start_new_session=True,
         )
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            print(f"sandbox failed to start (exit {process.returncode}); see {state_dir / LOG_FILE}:",
-                  file=sys.stderr)
+            print(
+                f"sandbox failed to start (exit {process.returncode}); see {state_dir / LOG_FILE}:",
+                file=sys.stderr,
+            )
             print(_tail(state_dir / LOG_FILE), file=sys.stderr)
             return 1
         state = read_state(state_dir)
@@ -226,8 +233,10 @@ def cmd_up(args: argparse.Namespace) -> int:
                 _print_running(state, state_dir)
                 return 0
         time.sleep(0.2)
-    print(f"sandbox did not become ready in {args.timeout} s; stopping it; see {state_dir / LOG_FILE}",
-          file=sys.stderr)
+    print(
+        f"sandbox did not become ready in {args.timeout} s; stopping it; see {state_dir / LOG_FILE}",
+        file=sys.stderr,
+    )
     process.terminate()
     return 1
 
@@ -344,8 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--state-dir", help="directory for sandbox.json, env.sh and sandbox.log")
         return command
 
-    for name, help_text in (("up", "start the sandbox in the background"),
-                            ("serve", "run the sandbox in the foreground")):
+    for name, help_text in (
+        ("up", "start the sandbox in the background"),
+        ("serve", "run the sandbox in the foreground"),
+    ):
         command = common(name, help_text)
         command.add_argument("--host", default="127.0.0.1")
         for cloud in CLOUDS:

@@ -34,7 +34,9 @@ class ControlError(Exception):
 def _reply(start_response, status: int, data: Any):
     body = json.dumps(data, indent=1, sort_keys=True).encode()
     reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}.get(status, "")
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    start_response(
+        f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
     return [body]
 
 
@@ -114,8 +116,14 @@ class ControlAPI:
         if route == ("POST", "/_sandbox/reset"):
             state.reset()
             return {"status": "ok"}
-        known = {"/_sandbox/health", "/_sandbox/calls", "/_sandbox/calls/reset", "/_sandbox/faults",
-                 "/_sandbox/settings", "/_sandbox/reset"}
+        known = {
+            "/_sandbox/health",
+            "/_sandbox/calls",
+            "/_sandbox/calls/reset",
+            "/_sandbox/faults",
+            "/_sandbox/settings",
+            "/_sandbox/reset",
+        }
         if path in known:
             raise ControlError(405, f"{method} not allowed on {path}")
         raise ControlError(404, f"no control endpoint {path}")

@@ -74,14 +74,28 @@ class CallLog:
         with self._lock:
             self._seq += 1
             record = CallRecord(
-                self._seq, time.time(), info.service, info.operation, info.mutating, status,
-                info.account, info.region, fault, round((time.monotonic() - started) * 1000, 3),
+                self._seq,
+                time.time(),
+                info.service,
+                info.operation,
+                info.mutating,
+                status,
+                info.account,
+                info.region,
+                fault,
+                round((time.monotonic() - started) * 1000, 3),
             )
             self._records.append(record)
-            op = self._ops.setdefault(info.key, {
-                "service": info.service, "operation": info.operation, "mutating": info.mutating,
-                "count": 0, "statuses": Counter(),
-            })
+            op = self._ops.setdefault(
+                info.key,
+                {
+                    "service": info.service,
+                    "operation": info.operation,
+                    "mutating": info.mutating,
+                    "count": 0,
+                    "statuses": Counter(),
+                },
+            )
             op["count"] += 1
             op["statuses"]["dropped" if status is None else str(status)] += 1
             kind = "mutating" if info.mutating else "read"
@@ -331,8 +345,15 @@ def fault_response(info: operations.CallInfo, rule: FaultRule):
     return error_response(info, status, rule.code or code, rule.message or message)
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error",
-            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 def _status_line(status: int) -> str:
@@ -409,7 +430,9 @@ class SandboxMiddleware:
         plan = None
         if info.service == "ec2" and info.protocol == "ec2":
             try:
-                plan = paging.plan(info.operation, info.params, int(self.state.settings.get("page_size") or 0))
+                plan = paging.plan(
+                    info.operation, info.params, int(self.state.settings.get("page_size") or 0)
+                )
             except paging.PagingError as exc:
                 status, headers, payload = error_response(info, exc.status, exc.code, exc.message)
                 self.state.calls.add(info, status, None, started)

@@ -30,13 +30,31 @@ DEFAULT_REGION = "us-east-1"
 
 # Operation names that begin with one of these verbs only read state.
 READ_PREFIXES = (
-    "Describe", "List", "Get", "Search", "Lookup", "Head", "BatchGet", "Scan", "Query", "Select",
-    "Check", "Validate", "Preview", "Estimate", "Simulate", "Test", "Decode", "Verify",
+    "Describe",
+    "List",
+    "Get",
+    "Search",
+    "Lookup",
+    "Head",
+    "BatchGet",
+    "Scan",
+    "Query",
+    "Select",
+    "Check",
+    "Validate",
+    "Preview",
+    "Estimate",
+    "Simulate",
+    "Test",
+    "Decode",
+    "Verify",
 )
 # Operations that do not change any resource even though their verb suggests it: STS only issues
 # temporary credentials, so assuming a role per account on an unchanged run is not a change.
 READ_OPERATIONS = {
-    ("sts", "AssumeRole"), ("sts", "AssumeRoleWithSAML"), ("sts", "AssumeRoleWithWebIdentity"),
+    ("sts", "AssumeRole"),
+    ("sts", "AssumeRoleWithSAML"),
+    ("sts", "AssumeRoleWithWebIdentity"),
     ("sts", "AssumeRoot"),
 }
 # ...and read-looking names that do change state (none known so far; the hook stays explicit).
@@ -206,6 +224,16 @@ def _account_for(access_key: str) -> str:
     return get_account_id_from(access_key)
 
 
+def request_protocol(environ: dict, model) -> str:
+    """The wire protocol the client used: from the request where it says, else what botocore picks."""
+    if environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
+        return "smithy-rpc-v2-cbor"
+    if environ.get("HTTP_X_AMZ_TARGET") and "json" in environ.get("CONTENT_TYPE", ""):
+        return "json"
+    resolved = getattr(model, "resolved_protocol", None)
+    return resolved if isinstance(resolved, str) else model.protocol
+
+
 def classify(environ: dict, body: bytes) -> CallInfo:
     """Classify a WSGI request whose body has already been read into ``body``."""
     info = CallInfo()
@@ -231,7 +259,7 @@ def classify(environ: dict, body: bytes) -> CallInfo:
         return info
     info.service = service
     model = service_model(service)
-    info.protocol = model.protocol
+    info.protocol = request_protocol(environ, model)
     method = environ.get("REQUEST_METHOD", "GET").upper()
     path = environ.get("PATH_INFO", "/") or "/"
     operation = None

@@ -83,8 +83,7 @@ def _specs() -> dict[str, PageSpec]:
             keys = [k for k, v in out.members.items() if v.type_name == "list"]
         keys = [keys] if isinstance(keys, str) else list(keys)
         elements = tuple(
-            out.members[k].serialization.get("name", k[:1].lower() + k[1:])
-            for k in keys if k in out.members
+            out.members[k].serialization.get("name", k[:1].lower() + k[1:]) for k in keys if k in out.members
         )
         if not elements:
             continue
