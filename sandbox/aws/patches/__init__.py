@@ -25,6 +25,8 @@ MODULES = (
     "vpc_endpoint_services",
     "vpc_endpoint_dns_entries",
     "vpc_endpoint_modify",
+    "route53_change_status",
+    "route53_association_authorization",
 )
 
 _LOCK = threading.Lock()
