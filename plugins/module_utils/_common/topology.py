@@ -21,7 +21,7 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.service_
 
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 TOPOLOGY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-THIRD_PARTY_RE = re.compile(r"^com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-[0-9a-f]{17}$")
+THIRD_PARTY_RE = re.compile(r"^com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$")
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 IDS = {"vpc_id": "vpc", "route_table_ids": "rtb", "subnet_ids": "subnet", "transit_gateway_id": "tgw"}
@@ -154,12 +154,16 @@ def validate_topology(topology: str, services: list, hosts: list, consumers=None
                          "remove it: interface endpoints are hosted only in the services VPC; add the service "
                          "to cloudnet_services instead")
         if kind == "services_vpc":
-            for i, sub in enumerate(hv.get("services_vpc_subnets") or []):
-                net = _cidr(problems, name, f"services_vpc_subnets[{i}].cidr", (sub or {}).get("cidr"))
-                parent = _cidr(Problems(), name, "", hv.get("services_vpc_cidr"))
-                if net and parent and not net.subnet_of(parent):
-                    problems.add(name, f"services_vpc_subnets[{i}].cidr", f"= {net} is outside services_vpc_cidr "
-                                 f"{parent}", "choose a subnet inside the VPC CIDR")
+            parent = _cidr(Problems(), name, "", hv.get("services_vpc_cidr")) if hv.get("services_vpc_cidr") else None
+            for key in ("services_vpc_endpoint_subnets", "services_vpc_transit_subnets"):
+                for i, sub in enumerate(hv.get(key) or []):
+                    net = _cidr(problems, name, f"{key}[{i}].cidr", (sub or {}).get("cidr"))
+                    if net and parent and not net.subnet_of(parent):
+                        problems.add(name, f"{key}[{i}].cidr", f"= {net} is outside services_vpc_cidr {parent}",
+                                     "choose a subnet inside the VPC CIDR")
+            if not hv.get("services_vpc_endpoint_subnets"):
+                problems.add(name, "services_vpc_endpoint_subnets", "is empty",
+                             "declare one endpoint subnet per availability zone")
     for a in range(len(cidrs)):
         for b in range(a + 1, len(cidrs)):
             (na, ca), (nb, cb) = cidrs[a], cidrs[b]
