@@ -12,7 +12,7 @@ GOOD_HOSTS = [
     {"name": "transit-use1", "kind": "transit", "vars": {"transit_region": "us-east-1"}},
     {"name": "services-use1", "kind": "services_vpc", "vars": {
         "services_vpc_region": "us-east-1", "services_vpc_cidr": "10.100.0.0/20",
-        "services_vpc_subnets": [{"name": "a", "cidr": "10.100.0.0/24"}]}},
+        "services_vpc_endpoint_subnets": [{"name": "a", "cidr": "10.100.0.0/24"}]}},
     {"name": "spoke-a", "kind": "spoke", "vars": {"spoke_region": "us-east-1", "spoke_cidr": "10.1.0.0/16"}},
     {"name": "spoke-b", "kind": "spoke", "vars": {"spoke_region": "us-east-1", "spoke_cidr": "10.2.0.0/16",
                                                   "spoke_vpc_id": "vpc-0123456789abcdef0"}},
@@ -53,8 +53,9 @@ def test_good_topology_has_no_problems():
     (with_var("spoke-b", "spoke_route_table_ids", ["rtb-0123456789abcdef0", "rtb-xyz"]), ["'rtb-xyz'"]),
     (with_var("spoke-b", "spoke_assume_role_arn", "arn:aws:iam::12:role/x"), ["spoke_assume_role_arn"]),
     (with_var("spoke-b", "spoke_endpoints", [{"service": "ssm"}]), ["spoke_endpoints", "only in the services VPC"]),
-    (with_var("services-use1", "services_vpc_subnets", [{"name": "x", "cidr": "10.200.0.0/24"}]),
-     ["services_vpc_subnets[0].cidr", "outside services_vpc_cidr"]),
+    (with_var("services-use1", "services_vpc_transit_subnets", [{"name": "x", "cidr": "10.200.0.0/28"}]),
+     ["services_vpc_transit_subnets[0].cidr", "outside services_vpc_cidr"]),
+    (with_var("services-use1", "services_vpc_endpoint_subnets", None), ["services_vpc_endpoint_subnets is empty"]),
     (GOOD_HOSTS + [{"name": "services-2", "kind": "services_vpc", "vars": {
         "services_vpc_region": "us-east-1", "services_vpc_cidr": "10.101.0.0/20"}}],
      ["already has services VPC services-use1"]),
