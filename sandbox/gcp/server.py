@@ -228,13 +228,23 @@ class Emulator:
             for (api, coll, scope), table in self.engine.data.items()
             for key, res in table.items()
         ]
-        (self.state_dir / STATE_FILE).write_text(json.dumps({"resources": rows}))
+        state = {"self_link_base": self.self_link_base, "dns_base": self.dns_endpoint, "resources": rows}
+        (self.state_dir / STATE_FILE).write_text(json.dumps(state))
 
     def _load_state(self):
         path = self.state_dir / STATE_FILE
         if not path.exists():
             return
-        for api, coll, scope, key, res in json.loads(path.read_text())["resources"]:
+        text = path.read_text()
+        state = json.loads(text)
+        # Links stored by an earlier run name its port: move them to this run's endpoints.
+        for old, new in (
+            (state.get("self_link_base"), self.self_link_base),
+            (state.get("dns_base"), self.dns_endpoint),
+        ):
+            if old and old != new:
+                text = text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1])
+        for api, coll, scope, key, res in json.loads(text)["resources"]:
             self.engine.data.setdefault((api, coll, tuple(scope)), {})[tuple(key)] = res
 
     # ---- request handling ------------------------------------------------------------------
