@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 SANDBOX_DIR := .sandbox
 INVENTORY ?= inventories/sandbox
 PLAYBOOK ?= site.yml
-# Commands of the sandbox package (sandbox/); kept here so the contract is in one place.
+# Commands of the sandbox package (sandbox/cli.py, sandbox/seed.py); the contract in one place.
 SANDBOX_UP := $(PY) -m sandbox up --state-dir $(SANDBOX_DIR)
 SANDBOX_DOWN := $(PY) -m sandbox down --state-dir $(SANDBOX_DIR)
 SANDBOX_CALLS := $(PY) -m sandbox calls --state-dir $(SANDBOX_DIR)
@@ -75,14 +75,16 @@ collection-tree:
 sandbox: venv collection-tree
 	@echo "=== starting the sandbox in $(SANDBOX_DIR)"
 	$(SANDBOX_UP)
-	$(SANDBOX_RESET)
+	set -a; source $(SANDBOX_DIR)/env.sh; set +a
 	echo "=== seeding brownfield networks"
 	$(SANDBOX_SEED)
+	# Counters start at zero here, so the counts printed below are the playbook's calls only.
+	$(SANDBOX_RESET) >/dev/null
 	echo "=== ansible-playbook $(PLAYBOOK) -i $(INVENTORY)"
 	marker="$$(mktemp)"
-	set -a; source $(SANDBOX_DIR)/env.sh; set +a
-	ansible-playbook $(PLAYBOOK) -i $(INVENTORY)
-	echo "=== AWS API calls made by the run"
+	status=0
+	ansible-playbook $(PLAYBOOK) -i $(INVENTORY) || status=$$?
+	echo "=== AWS API calls made by the playbook"
 	$(SANDBOX_CALLS)
 	echo "=== results written by the run"
 	find . \( -path ./.venv -o -path ./.git -o -path ./.build -o -path ./tests/output \) -prune -o \
@@ -90,6 +92,8 @@ sandbox: venv collection-tree
 		-print | sed 's|^\./|  |'
 	rm -f "$$marker"
 	echo "sandbox is still running; clients: source $(SANDBOX_DIR)/env.sh; stop it: make sandbox-down"
+	if [ "$$status" -ne 0 ]; then echo "ansible-playbook failed (exit $$status)"; fi
+	exit "$$status"
 
 sandbox-down:
 	@if [ -x "$(PY)" ] && [ -d $(SANDBOX_DIR) ]; then $(SANDBOX_DOWN); else echo "no sandbox running"; fi
