@@ -27,6 +27,7 @@ MODULES = (
     "vpc_endpoint_modify",
     "route53_change_status",
     "route53_association_authorization",
+    "lifecycle",
 )
 
 _LOCK = threading.Lock()

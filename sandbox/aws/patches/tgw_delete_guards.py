@@ -16,7 +16,7 @@ from moto.ec2.models import EC2Backend
 from ._common import AwsError, wrap
 from .tgw_association_conflict import get_route_table
 
-_GONE = ("deleted", "deleting", "rejected", "failed")
+_GONE = ("deleted", "rejected", "failed")
 
 
 def _delete_tgw(original: Any) -> Any:
