@@ -109,7 +109,7 @@ def ensure_provider(ec2, elbv2) -> str:
     return cfg["ServiceName"]
 
 
-def seed(state_dir: Path | None) -> dict:
+def seed(state_dir: Path | None, vars_out: Path = SEEDED_VARS) -> dict:
     session = boto3.session.Session(region_name=REGION)
     ec2, elbv2 = session.client("ec2"), session.client("elbv2")
     out = {"spokes": {}, "rogue_endpoints": []}
@@ -121,7 +121,7 @@ def seed(state_dir: Path | None) -> dict:
                 {"vpc": name, "service": service, "type": kind,
                  "vpc_endpoint_id": ensure_rogue_endpoint(ec2, name, vpc, service, kind)})
     out["saas_service_name"] = ensure_provider(ec2, elbv2)
-    SEEDED_VARS.write_text(
+    vars_out.write_text(
         "---\n# Written by `python -m sandbox.seed`; not tracked. The sandbox's stand-in SaaS endpoint service.\n"
         f"sandbox_saas_service_name: {out['saas_service_name']}\n")
     if state_dir:
@@ -133,8 +133,10 @@ def seed(state_dir: Path | None) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m sandbox.seed", description=__doc__.splitlines()[0])
     parser.add_argument("--state-dir", type=Path, default=REPO / ".sandbox")
+    parser.add_argument("--vars-out", type=Path, default=SEEDED_VARS,
+                        help="YAML file receiving sandbox_saas_service_name (default: the sandbox inventory)")
     args = parser.parse_args(argv)
-    out = seed(args.state_dir)
+    out = seed(args.state_dir, args.vars_out)
     print(f"seeded {len(out['spokes'])} brownfield spokes, {len(out['rogue_endpoints'])} team-made endpoints, "
           f"SaaS stand-in {out['saas_service_name']}")
 
