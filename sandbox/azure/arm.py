@@ -158,6 +158,7 @@ class Record:
     rg_key: str
     state: str = "Succeeded"
     created: float = field(default_factory=time.time)
+    written: float = field(default_factory=time.time)
     op: Operation | None = None
     secret: dict = field(default_factory=dict)  # write-only values (shared keys)
 
@@ -478,6 +479,7 @@ class Engine:
 
     def touch(self, rec: Record) -> None:
         rec.etag = new_etag(rec.rtype.flavor)
+        rec.written = time.time()
 
     def check_schema(self, kind: str, body, node: dict, where: str) -> None:
         """Record a violation when the emulator itself emits something outside the SDK schema."""

@@ -7,7 +7,9 @@ generator, and stops after ``max_count`` firings. Kinds:
 - ``throttle``: 429 ``TooManyRequests`` with an integer ``Retry-After``;
 - ``unavailable``: 503 ``ServiceUnavailable`` (with ``Retry-After`` when ``retry_after`` is set);
 - ``latency``: the request is served after ``seconds`` of delay;
-- ``lro_failed``: the long-running operation the request starts ends ``Failed``.
+- ``lro_failed``: the long-running operation the request starts ends ``Failed``;
+- ``stale_read``: a GET of a resource written less than ``seconds`` ago answers 404 as if the write
+  had not reached the replica yet (ARM reads are eventually consistent across regions).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import random
 import threading
 from dataclasses import asdict, dataclass, field
 
-KINDS = ("throttle", "unavailable", "latency", "lro_failed")
+KINDS = ("throttle", "unavailable", "latency", "lro_failed", "stale_read")
 MUTATING = frozenset({"PUT", "PATCH", "POST", "DELETE"})
 
 
@@ -104,6 +106,11 @@ class Faults:
             if seed is not None:
                 self.seed = seed
             self._random = random.Random(self.seed)
+
+    def has(self, resource_type: str, method: str, kind: str) -> FaultRule | None:
+        """The first live rule of ``kind`` for this request, without firing it."""
+        with self._lock:
+            return next((r for r in self.rules if r.kind == kind and r.matches(resource_type, method)), None)
 
     def draw(self, resource_type: str, method: str, kinds: tuple[str, ...]) -> FaultRule | None:
         """Return the first matching rule of ``kinds`` that fires for this request, counting it."""

@@ -471,6 +471,8 @@ class Router:
     def get(self, req: Request, target: Target) -> Response:
         with self.engine.lock:
             rid, rec, _ = self._resolve(target)
+            if rec is not None and self._stale(rec, req.method):
+                rec = None
             if rec is None:
                 if req.method == "HEAD":
                     return Response(404)
@@ -479,6 +481,14 @@ class Router:
             return Response(
                 200 if req.method == "GET" else 204, body if req.method == "GET" else None, {"ETag": rec.etag}
             )
+
+    def _stale(self, rec: Record, method: str) -> bool:
+        """A ``stale_read`` fault hides a resource written less than ``seconds`` ago."""
+        faults = self.engine.faults
+        rule = faults.has(rec.rtype.full_type, method, "stale_read")
+        if rule is None or time.time() - rec.written >= rule.seconds:
+            return False
+        return faults.draw(rec.rtype.full_type, method, ("stale_read",)) is not None
 
     def _check_preconditions(self, req: Request, rec: Record | None, rid: str) -> None:
         if_match = req.header("If-Match")

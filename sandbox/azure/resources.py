@@ -542,6 +542,20 @@ def gateway_render(engine, rec, out):
         cfg["etag"] = rec.etag
 
 
+def _in_use_by_connections(kind: str):
+    def check(engine, rec):
+        users = [r.id for r, _ in referrers(engine, rec.id, "Microsoft.Network/connections")]
+        if users:
+            raise ArmError(
+                400,
+                f"InUse{kind}CannotBeDeleted",
+                f"Cannot proceed with the operation because {rec.id} has references. It is referenced "
+                f"by connection(s) {', '.join(users)}. Delete the connections first.",
+            )
+
+    return check
+
+
 def lng_validate(engine, rid, body, old):
     p = props(body)
     for prefix in keep(body, ("properties", "localNetworkAddressSpace", "addressPrefixes"), []):
@@ -1064,6 +1078,7 @@ def build_types() -> list[ResourceType]:
             validate=gateway_validate,
             defaults=gateway_defaults,
             render=gateway_render,
+            before_delete=_in_use_by_connections("VirtualNetworkGateway"),
         ),
         ResourceType(
             n,
@@ -1073,6 +1088,7 @@ def build_types() -> list[ResourceType]:
             net,
             validate=lng_validate,
             defaults=lng_defaults,
+            before_delete=_in_use_by_connections("LocalNetworkGateway"),
         ),
         ResourceType(
             n,

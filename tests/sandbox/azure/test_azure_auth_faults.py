@@ -245,3 +245,13 @@ def test_client_built_from_env_and_cloud_metadata(emulator, monkeypatch, rg):
         credential_scopes=[cloud["authentication"]["audiences"][0] + ".default"],
     )
     assert list(client.route_tables.list(rg)) == []
+
+
+def test_stale_read_hides_a_fresh_write(emulator, arm, rg):
+    path = f"{arm.sub}/resourceGroups/{rg}/providers/Microsoft.Network/routeTables/fresh"
+    emulator.faults.add("stale_read", resource_type="Microsoft.Network/routeTables", seconds=0.5, max_count=1)
+    assert arm.request("PUT", path, "2026-03-01", json={"location": LOCATION}).status_code == 201
+    stale = arm.request("GET", path, "2026-03-01")
+    assert stale.status_code == 404
+    assert stale.json()["error"]["code"] == "ResourceNotFound"
+    assert arm.request("GET", path, "2026-03-01").status_code == 200  # max_count spent

@@ -258,6 +258,16 @@ def test_active_active_vpn_gateway_with_apipa_connections_and_peering(network, r
         rg, "aws-0", m.ConnectionSharedKey(value="rotated-psk"), polling_interval=POLL
     ).result()
     assert network.virtual_network_gateway_connections.get_shared_key(rg, "aws-0").value == "rotated-psk"
+    # the gateway and the local network gateway are in use by the connection
+    for delete in (
+        lambda: network.virtual_network_gateways.begin_delete(rg, "vpngw", polling_interval=POLL).result(),
+        lambda: network.local_network_gateways.begin_delete(
+            rg, "aws-tunnel-0", polling_interval=POLL
+        ).result(),
+    ):
+        with pytest.raises(HttpResponseError) as err:
+            delete()
+        assert err.value.error.code.startswith("InUse")
 
     # peering in both directions ends Connected
     network.virtual_networks.begin_create_or_update(
