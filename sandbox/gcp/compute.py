@@ -200,6 +200,13 @@ class Routes(ComputeHooks):
             )
         elif hop == "nextHopVpnTunnel":
             _, tunnel = resolve(self.engine, ctx, route[hop], "vpnTunnels", "resource.nextHopVpnTunnel")
+            if tunnel.get("vpnGateway"):
+                raise errors.invalid(
+                    "resource.nextHopVpnTunnel",
+                    route[hop],
+                    "HA VPN supports dynamic routing (BGP through a Cloud Router) only; a static route "
+                    "cannot use an HA VPN tunnel as its next hop.",
+                )
             if not link_equals(self.engine.emulator.tunnel_network(tunnel), net["selfLink"]):
                 raise errors.invalid(
                     "resource.nextHopVpnTunnel",
@@ -352,6 +359,13 @@ class Routers(ComputeHooks):
                         "router interface address.",
                     )
             if iface is not None:
+                if peer.get("ipAddress") and peer["ipAddress"] != str(iface.ip):
+                    raise errors.invalid(
+                        f"{field}.ipAddress",
+                        "",
+                        f'BGP Peer "{peer["name"]}" has IP address {peer["ipAddress"]} different from '
+                        f"interface IP address {iface.ip}",
+                    )
                 peer.setdefault("ipAddress", str(iface.ip))
             peer.setdefault("advertiseMode", "DEFAULT")
             peer.setdefault("enable", "TRUE")
@@ -568,6 +582,36 @@ class ExternalVpnGateways(ComputeHooks):
             )
 
 
+class TargetVpnGateways(ComputeHooks):
+    """Classic VPN gateways (kept for static-route VPNs; forwarding rules are not emulated)."""
+
+    def build(self, ctx, body):
+        gateway = copy.deepcopy(body)
+        _, net = resolve(self.engine, ctx, gateway.get("network"), "networks", "resource.network")
+        gateway["network"] = net["selfLink"]
+        gateway["status"] = "READY"
+        return gateway
+
+    def uses(self, ctx, gateway):
+        return self.users(
+            "vpnTunnels", ctx.project, lambda t: link_equals(t.get("targetVpnGateway"), gateway["selfLink"])
+        )
+
+    def present(self, ctx, gateway):
+        tunnels = sorted(t["selfLink"] for t in self.uses(ctx, gateway))
+        if tunnels:
+            gateway["tunnels"] = tunnels
+        return gateway
+
+    def check_delete(self, ctx, gateway):
+        for tunnel in self.uses(ctx, gateway):
+            raise errors.in_use(
+                "targetVpnGateway",
+                gateway["selfLink"].split("/compute/v1/", 1)[-1],
+                tunnel["selfLink"].split("/compute/v1/", 1)[-1],
+            )
+
+
 class VpnTunnels(ComputeHooks):
     def build(self, ctx, body):
         tunnel = copy.deepcopy(body)
@@ -579,9 +623,66 @@ class VpnTunnels(ComputeHooks):
         digest = hashlib.sha256(secret.encode()).digest()
         tunnel["sharedSecretHash"] = base64.urlsafe_b64encode(digest).decode().rstrip("=")[:27]
         if tunnel.get("targetVpnGateway"):
-            raise errors.not_found(tunnel["targetVpnGateway"].split("/compute/v1/", 1)[-1])
+            network = self.classic(ctx, tunnel)
+        else:
+            network = self.high_availability(ctx, tunnel)
+        if tunnel.get("router"):
+            _, router = resolve(
+                self.engine, ctx, tunnel["router"], "routers", "resource.router", region=ctx.region
+            )
+            if not link_equals(router["network"], network):
+                raise errors.invalid(
+                    "resource.router", tunnel["router"], "The router must be in the VPN gateway's network."
+                )
+            tunnel["router"] = router["selfLink"]
+        tunnel.setdefault("ikeVersion", 2)
+        if tunnel["ikeVersion"] not in (1, 2):
+            raise errors.invalid("resource.ikeVersion", tunnel["ikeVersion"], "Must be 1 or 2.")
+        tunnel.setdefault("localTrafficSelector", ["0.0.0.0/0"])
+        tunnel.setdefault("remoteTrafficSelector", ["0.0.0.0/0"])
+        tunnel["status"] = self.engine.emulator.tunnel_status
+        tunnel["detailedStatus"] = {
+            "ESTABLISHED": "Tunnel is up and running.",
+            "NO_INCOMING_PACKETS": "No incoming packets from peer.",
+        }.get(tunnel["status"], "Waiting for the peer.")
+        return tunnel
+
+    def classic(self, ctx, tunnel) -> str:
+        """Classic VPN: a target VPN gateway and a peer IP; routing by static routes or a router."""
+        if tunnel.get("vpnGateway"):
+            raise errors.invalid(
+                "resource.vpnGateway", tunnel["vpnGateway"], "Specify either targetVpnGateway or vpnGateway."
+            )
+        _, gateway = resolve(
+            self.engine,
+            ctx,
+            tunnel["targetVpnGateway"],
+            "targetVpnGateways",
+            "resource.targetVpnGateway",
+            region=ctx.region,
+        )
+        tunnel["targetVpnGateway"] = gateway["selfLink"]
+        if not tunnel.get("peerIp"):
+            raise errors.required("resource.peerIp")
+        try:
+            ipaddress.IPv4Address(tunnel["peerIp"])
+        except ValueError as exc:
+            raise errors.invalid(
+                "resource.peerIp", tunnel["peerIp"], "Must be a valid IPv4 address."
+            ) from exc
+        return gateway["network"]
+
+    def high_availability(self, ctx, tunnel) -> str:
+        """HA VPN: a gateway interface, a peer gateway (external or GCP) and a Cloud Router (BGP only)."""
         if not tunnel.get("vpnGateway"):
             raise errors.required("resource.vpnGateway")
+        if tunnel.get("peerIp"):
+            raise errors.invalid(
+                "resource.peerIp",
+                tunnel["peerIp"],
+                "Cannot specify peer IP for HA VPN tunnel creation, please specify "
+                "peerExternalGateway or peerGcpGateway instead.",
+            )
         _, gateway = resolve(
             self.engine, ctx, tunnel["vpnGateway"], "vpnGateways", "resource.vpnGateway", region=ctx.region
         )
@@ -620,28 +721,11 @@ class VpnTunnels(ComputeHooks):
             )
             tunnel["peerGcpGateway"] = peer["selfLink"]
             tunnel["peerIp"] = peer["vpnInterfaces"][tunnel["vpnGatewayInterface"]]["ipAddress"]
-        elif not tunnel.get("peerIp"):
+        else:
             raise errors.required("resource.peerExternalGateway")
-        if tunnel.get("router"):
-            _, router = resolve(
-                self.engine, ctx, tunnel["router"], "routers", "resource.router", region=ctx.region
-            )
-            if not link_equals(router["network"], gateway["network"]):
-                raise errors.invalid(
-                    "resource.router", tunnel["router"], "The router must be in the VPN gateway's network."
-                )
-            tunnel["router"] = router["selfLink"]
-        tunnel.setdefault("ikeVersion", 2)
-        if tunnel["ikeVersion"] not in (1, 2):
-            raise errors.invalid("resource.ikeVersion", tunnel["ikeVersion"], "Must be 1 or 2.")
-        tunnel.setdefault("localTrafficSelector", ["0.0.0.0/0"])
-        tunnel.setdefault("remoteTrafficSelector", ["0.0.0.0/0"])
-        tunnel["status"] = self.engine.emulator.tunnel_status
-        tunnel["detailedStatus"] = {
-            "ESTABLISHED": "Tunnel is up and running.",
-            "NO_INCOMING_PACKETS": "No incoming packets from peer.",
-        }.get(tunnel["status"], "Waiting for the peer.")
-        return tunnel
+        if not tunnel.get("router"):
+            raise errors.required("resource.router")
+        return gateway["network"]
 
     def check_delete(self, ctx, tunnel):
         link = tunnel["selfLink"]
@@ -696,7 +780,8 @@ def specs() -> list[Spec]:
     routers.custom = {"getRouterStatus": routers.status}
     gateways.custom = {"getStatus": gateways.status, "setLabels": set_labels}
     labelled = {"setLabels": set_labels}
-    external, tunnels = ExternalVpnGateways(), VpnTunnels()
+    external, tunnels, target = ExternalVpnGateways(), VpnTunnels(), TargetVpnGateways()
+    target.custom = labelled
     external.custom = labelled
     tunnels.custom = labelled
     rows = [
@@ -745,6 +830,15 @@ def specs() -> list[Spec]:
             external,
             "compute#externalVpnGateway",
             list_kind="compute#externalVpnGatewayList",
+        ),
+        Spec(
+            "compute",
+            "targetVpnGateways",
+            "TargetVpnGateway",
+            target,
+            "compute#targetVpnGateway",
+            list_kind="compute#targetVpnGatewayList",
+            immutable=("network",),
         ),
         Spec(
             "compute",

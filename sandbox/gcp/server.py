@@ -213,11 +213,13 @@ class Emulator:
                 del table[key]
 
     def tunnel_network(self, tunnel: dict) -> str | None:
-        found = compute.REF.match(tunnel.get("vpnGateway", ""))
+        field = "targetVpnGateway" if tunnel.get("targetVpnGateway") else "vpnGateway"
+        collection = field + "s"
+        found = compute.REF.match(tunnel.get(field) or "")
         if not found:
             return None
         gateway = self.engine.lookup(
-            "compute", "vpnGateways", (found.group("project"), found.group("region")), found.group("name")
+            "compute", collection, (found.group("project"), found.group("region")), found.group("name")
         )
         return gateway and gateway["network"]
 

@@ -179,43 +179,29 @@ def test_ha_vpn_end_to_end(clients, emulator):
     )
     assert vpn_status.vpn_connections[0].state.state == "CONNECTION_REDUNDANCY_MET"
 
-    # Static route to the AWS endpoint prefix through a tunnel; the tunnel must exist.
-    wait(
-        c,
-        c["routes"].insert_unary(
-            project=PROJECT,
-            route_resource=compute_v1.Route(
-                name="to-aws-endpoints",
-                network=network.self_link,
-                dest_range="10.100.0.0/16",
-                priority=900,
-                next_hop_vpn_tunnel=f"projects/{PROJECT}/regions/{REGION}/vpnTunnels/aws-tunnel-0",
-            ),
-        ),
-    )
-    with pytest.raises(exceptions.NotFound):
-        c["routes"].insert_unary(
-            project=PROJECT,
-            route_resource=compute_v1.Route(
-                name="broken",
-                network=network.self_link,
-                dest_range="10.101.0.0/16",
-                priority=900,
-                next_hop_vpn_tunnel=f"projects/{PROJECT}/regions/{REGION}/vpnTunnels/missing",
-            ),
+    # HA VPN is BGP-only: a static route may not use an HA tunnel as next hop; a missing tunnel is 404.
+    def route(name, tunnel):
+        return compute_v1.Route(
+            name=name,
+            network=network.self_link,
+            dest_range="10.100.0.0/16",
+            priority=900,
+            next_hop_vpn_tunnel=f"projects/{PROJECT}/regions/{REGION}/vpnTunnels/{tunnel}",
         )
+
+    with pytest.raises(exceptions.BadRequest) as info:
+        c["routes"].insert_unary(project=PROJECT, route_resource=route("to-aws", "aws-tunnel-0"))
+    assert "HA VPN" in info.value.message
+    with pytest.raises(exceptions.NotFound):
+        c["routes"].insert_unary(project=PROJECT, route_resource=route("broken", "missing"))
     routes = {r.name: r for r in c["routes"].list(project=PROJECT)}
-    assert routes["to-aws-endpoints"].next_hop_vpn_tunnel.endswith(
-        f"/regions/{REGION}/vpnTunnels/aws-tunnel-0"
-    )
     assert any(r.route_type == "SUBNET" and r.dest_range == "10.20.0.0/20" for r in routes.values())
+    assert not any(r.next_hop_vpn_tunnel for r in routes.values())
 
     # Teardown order is enforced: in-use resources refuse to go.
     with pytest.raises(exceptions.BadRequest) as info:
         c["tunnels"].delete_unary(project=PROJECT, region=REGION, vpn_tunnel="aws-tunnel-0")
-    assert "resourceInUseByAnotherResource" in str(info.value.errors) or "already being used" in str(
-        info.value
-    )
+    assert "already being used by" in info.value.message and "routers/gcp-hub-cr" in info.value.message
     with pytest.raises(exceptions.BadRequest):
         c["networks"].delete_unary(project=PROJECT, network="gcp-hub")
 

@@ -276,6 +276,7 @@ def test_router_validation_and_update(api, network):
 
 def test_vpn_tunnel_secret_is_write_only(api, network):
     api.ok(api.post(GATEWAYS, json={"name": "gw", "network": network["selfLink"]}))
+    api.ok(api.post(ROUTERS, json={"name": "cr", "network": network["selfLink"], "bgp": {"asn": 65010}}))
     api.ok(
         api.post(
             EXTERNAL,
@@ -302,6 +303,7 @@ def test_vpn_tunnel_secret_is_write_only(api, network):
         "peerExternalGateway": "global/externalVpnGateways/peer",
         "peerExternalGatewayInterface": 1,
         "sharedSecret": "s3cr3t-value",
+        "router": f"regions/{REGION}/routers/cr",
     }
     assert api.post(TUNNELS, json={**body, "peerExternalGatewayInterface": 3}).status_code == 400
     api.ok(api.post(TUNNELS, json=body))
@@ -326,3 +328,90 @@ def test_operation_polls_option(api, emulator, polls):
     path = f"compute:projects/{PROJECT}/global/operations/{op['name']}"
     statuses = [api.get(path).json()["status"] for _ in range(polls + 1)]
     assert statuses == ["RUNNING"] * polls + ["DONE"]
+
+
+def test_classic_vpn_static_route(api, network):
+    target = f"compute:projects/{PROJECT}/regions/{REGION}/targetVpnGateways"
+    api.ok(api.post(target, json={"name": "classic", "network": network["selfLink"]}))
+    body = {
+        "name": "c0",
+        "targetVpnGateway": f"regions/{REGION}/targetVpnGateways/classic",
+        "peerIp": "52.9.9.9",
+        "sharedSecret": "classic-secret",
+        "remoteTrafficSelector": ["10.100.0.0/16"],
+    }
+    assert api.post(TUNNELS, json={**body, "peerIp": ""}).status_code == 400
+    api.ok(api.post(TUNNELS, json=body))
+    gateway = api.get(f"{target}/classic").json()
+    assert gateway["status"] == "READY" and gateway["tunnels"][0].endswith(f"/regions/{REGION}/vpnTunnels/c0")
+    api.ok(
+        api.post(
+            ROUTES,
+            json={
+                "name": "to-aws",
+                "network": network["selfLink"],
+                "destRange": "10.100.0.0/16",
+                "priority": 900,
+                "nextHopVpnTunnel": f"regions/{REGION}/vpnTunnels/c0",
+            },
+        )
+    )
+    route = api.get(f"{ROUTES}/to-aws").json()
+    assert route["nextHopVpnTunnel"].endswith(f"/projects/{PROJECT}/regions/{REGION}/vpnTunnels/c0")
+    in_use = api.delete(f"{TUNNELS}/c0")
+    assert reason(in_use) == "resourceInUseByAnotherResource" and "global/routes/to-aws" in in_use.text
+    api.ok(api.delete(f"{ROUTES}/to-aws"))
+    api.ok(api.delete(f"{TUNNELS}/c0"))
+    api.ok(api.delete(f"{target}/classic"))
+
+
+def test_ha_tunnel_rules(api, network):
+    api.ok(api.post(GATEWAYS, json={"name": "gw", "network": network["selfLink"]}))
+    api.ok(api.post(ROUTERS, json={"name": "cr", "network": network["selfLink"], "bgp": {"asn": 65010}}))
+    peer_ip = api.post(
+        TUNNELS,
+        json={
+            "name": "t",
+            "vpnGateway": f"regions/{REGION}/vpnGateways/gw",
+            "peerIp": "52.1.1.1",
+            "sharedSecret": "x",
+            "router": "cr",
+        },
+    )
+    assert peer_ip.status_code == 400
+    assert "Cannot specify peer IP for HA VPN tunnel creation" in peer_ip.json()["error"]["message"]
+    api.ok(
+        api.post(
+            f"compute:projects/{PROJECT}/global/externalVpnGateways",
+            json={
+                "name": "aws",
+                "redundancyType": "SINGLE_IP_INTERNALLY_REDUNDANT",
+                "interfaces": [{"ipAddress": "52.1.1.1"}],
+            },
+        )
+    )
+    no_router = {
+        "name": "t",
+        "vpnGateway": f"regions/{REGION}/vpnGateways/gw",
+        "sharedSecret": "x",
+        "peerExternalGateway": "global/externalVpnGateways/aws",
+    }
+    missing = api.post(TUNNELS, json=no_router)
+    assert missing.status_code == 400 and reason(missing) == "required"
+    api.ok(api.post(TUNNELS, json={**no_router, "router": f"regions/{REGION}/routers/cr"}))
+    mismatch = {
+        "interfaces": [
+            {"name": "if0", "ipRange": "169.254.1.2/30", "linkedVpnTunnel": f"regions/{REGION}/vpnTunnels/t"}
+        ],
+        "bgpPeers": [
+            {
+                "name": "p",
+                "interfaceName": "if0",
+                "peerAsn": 64512,
+                "peerIpAddress": "169.254.1.1",
+                "ipAddress": "169.254.1.3",
+            }
+        ],
+    }
+    answer = api.patch(f"{ROUTERS}/cr", json=mismatch)
+    assert answer.status_code == 400 and "different from interface IP address 169.254.1.2" in answer.text
