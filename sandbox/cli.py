@@ -105,7 +105,16 @@ def start_emulators(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str,
             skipped[cloud] = f"{type(exc).__name__}: {exc}"
             print(f"sandbox: {cloud} emulator not available: {exc}", file=sys.stderr)
             continue
-        running[cloud] = start(host=args.host, port=getattr(args, f"{cloud}_port", 0) or 0, **options)
+        port = getattr(args, f"{cloud}_port", 0) or 0
+        if cloud == "aws":
+            running[cloud] = start(host=args.host, port=port, **options)
+        else:
+            try:
+                running[cloud] = start(host=args.host, port=port, **options)
+            except Exception as exc:  # noqa: BLE001 - one broken emulator must not keep AWS down
+                skipped[cloud] = f"failed to start: {type(exc).__name__}: {exc}"
+                print(f"sandbox: {cloud} emulator failed to start: {exc!r}", file=sys.stderr)
+                continue
         print(f"sandbox: {cloud} emulator on {running[cloud].url}", flush=True)
     return running, skipped
 

@@ -60,6 +60,9 @@ READ_OPERATIONS = {
 # ...and read-looking names that do change state (none known so far; the hook stays explicit).
 MUTATING_OPERATIONS: set[tuple[str, str]] = set()
 
+# Calls clients send unsigned (the credentials come from the request itself).
+UNSIGNED_ACTIONS = {"AssumeRoleWithWebIdentity": "sts", "AssumeRoleWithSAML": "sts"}
+
 _CREDENTIAL_RE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 
 
@@ -252,6 +255,9 @@ def classify(environ: dict, body: bytes) -> CallInfo:
     target = environ.get("HTTP_X_AMZ_TARGET")
     version = (params.get("Version") or [None])[0]
     if not signing_name:
+        action = (params.get("Action") or [None])[0]
+        if action in UNSIGNED_ACTIONS:
+            info.service, info.operation, info.protocol = UNSIGNED_ACTIONS[action], action, "query"
         return info
     service = _choose_model(services_for_signing_name(signing_name), version, target)
     if service is None:

@@ -190,3 +190,15 @@ def test_cbor_and_signing_alias_classification():
     }
     assert operations.classify(elb, b"Action=DescribeLoadBalancers&Version=2012-06-01").service == "elb"
     assert operations.classify(elb, b"Action=DescribeLoadBalancers&Version=2015-12-01").service == "elbv2"
+
+
+def test_unsigned_sts_calls_are_classified(make_client, control):
+    make_client("sts").assume_role_with_web_identity(
+        RoleArn="arn:aws:iam::123456789012:role/ci", RoleSessionName="ci-run", WebIdentityToken="token"
+    )
+    call = control.calls()[-1]
+    assert (call["service"], call["operation"], call["mutating"]) == (
+        "sts",
+        "AssumeRoleWithWebIdentity",
+        False,
+    )
