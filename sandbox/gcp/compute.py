@@ -109,7 +109,14 @@ class Networks(ComputeHooks):
 
     def check_delete(self, ctx, net):
         link = net["selfLink"]
-        for collection in ("subnetworks", "routers", "vpnGateways", "routes"):
+        for collection in (
+            "subnetworks",
+            "routers",
+            "vpnGateways",
+            "targetVpnGateways",
+            "firewalls",
+            "routes",
+        ):
             for user in self.users(collection, ctx.project, lambda r: link_equals(r.get("network"), link)):
                 if not user.get("_system"):
                     raise errors.in_use(
@@ -165,6 +172,62 @@ class Subnetworks(ComputeHooks):
 
     def after_delete(self, ctx, sub):
         self.engine.emulator.drop_system_routes(ctx.project, lambda r: r.get("_subnet") == sub["selfLink"])
+
+
+class Firewalls(ComputeHooks):
+    PROTOCOLS = {"tcp", "udp", "icmp", "esp", "ah", "ipip", "sctp", "all"}
+
+    def build(self, ctx, body):
+        rule = copy.deepcopy(body)
+        _, net = resolve(
+            self.engine, ctx, rule.get("network") or "global/networks/default", "networks", "resource.network"
+        )
+        rule["network"] = net["selfLink"]
+        return rule
+
+    def validate(self, ctx, rule):
+        rule.setdefault("direction", "INGRESS")
+        rule.setdefault("priority", 1000)
+        rule.setdefault("disabled", False)
+        rule.setdefault("logConfig", {"enable": False})
+        if bool(rule.get("allowed")) == bool(rule.get("denied")):
+            raise errors.invalid("resource", "", "Exactly one of 'allowed' or 'denied' must be specified.")
+        if not 0 <= int(rule["priority"]) <= 65535:
+            raise errors.invalid("resource.priority", rule["priority"], "Must be between 0 and 65535.")
+        for kind in ("allowed", "denied"):
+            for i, item in enumerate(rule.get(kind, [])):
+                protocol = str(item.get("IPProtocol", ""))
+                if protocol.lower() not in self.PROTOCOLS and not (
+                    protocol.isdigit() and int(protocol) <= 255
+                ):
+                    raise errors.invalid(f"resource.{kind}[{i}].IPProtocol", protocol, "Unknown protocol.")
+                for port in item.get("ports", []):
+                    if protocol.lower() not in ("tcp", "udp", "sctp") or not re.fullmatch(
+                        r"\d+(-\d+)?", port
+                    ):
+                        raise errors.invalid(
+                            f"resource.{kind}[{i}].ports",
+                            port,
+                            "Ports are only valid for tcp, udp and sctp, as N or N-M.",
+                        )
+        ingress = rule["direction"] == "INGRESS"
+        for name in ("sourceRanges", "destinationRanges"):
+            for i, value in enumerate(rule.get(name, [])):
+                cidr(f"resource.{name}[{i}]", value)
+        if (
+            ingress
+            and rule.get("destinationRanges") is None
+            and not any(rule.get(k) for k in ("sourceRanges", "sourceTags", "sourceServiceAccounts"))
+        ):
+            rule["sourceRanges"] = ["0.0.0.0/0"]
+        if not ingress and not rule.get("destinationRanges"):
+            rule["destinationRanges"] = ["0.0.0.0/0"]
+        if not ingress and (rule.get("sourceTags") or rule.get("sourceServiceAccounts")):
+            raise errors.invalid(
+                "resource.sourceTags",
+                rule.get("sourceTags"),
+                "Source tags and service accounts apply to INGRESS rules only.",
+            )
 
 
 class Routes(ComputeHooks):
@@ -805,6 +868,15 @@ def specs() -> list[Spec]:
             immutable=("network", "ipCidrRange", "region"),
         ),
         Spec("compute", "routes", "Route", Routes(), "compute#route", list_kind="compute#routeList"),
+        Spec(
+            "compute",
+            "firewalls",
+            "Firewall",
+            Firewalls(),
+            "compute#firewall",
+            list_kind="compute#firewallList",
+            immutable=("network", "direction"),
+        ),
         Spec(
             "compute",
             "routers",

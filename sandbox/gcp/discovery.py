@@ -144,6 +144,8 @@ class Validator:
         kind = schema.get("type")
         if kind == "any" or kind is None and "properties" not in schema:
             return value
+        if value is None and mode == "request":
+            return None  # JSON null: "clear this field" in a PATCH
         if kind == "object" or "properties" in schema:
             if not isinstance(value, dict):
                 raise SchemaError(f"Invalid value at '{path}': expected an object", path)

@@ -64,11 +64,9 @@ class Hooks:
         """Return the resource after a patch (``replace=False``) or update (``replace=True``)."""
         if replace:
             new = {k: v for k, v in old.items() if k in IMMUTABLE_OUTPUT or k.startswith("_")}
-            new.update(body)
-        else:
-            new = copy.deepcopy(old)
-            new.update(body)
-        return new
+            new.update({k: v for k, v in body.items() if v is not None})
+            return new
+        return merge_patch(old, body)
 
     def validate(self, ctx: Ctx, resource: dict):
         """Raise ApiError when the (new or patched) resource is not acceptable."""
@@ -76,6 +74,28 @@ class Hooks:
     def present(self, ctx: Ctx, resource: dict) -> dict:
         """Adjust the output form (e.g. live status)."""
         return resource
+
+
+def merge_patch(target, patch):
+    """JSON merge patch (RFC 7396), the PATCH semantics of Compute: objects merge, arrays and scalars
+    replace, null removes."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    merged = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def drop_nulls(value):
+    if isinstance(value, dict):
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_nulls(v) for v in value if v is not None]
+    return value
 
 
 IMMUTABLE_OUTPUT = {
@@ -308,7 +328,7 @@ class Engine:
 
     # ---- CRUD ------------------------------------------------------------------------------
     def insert(self, spec: Spec, ctx: Ctx):
-        body = self.clean_body(spec, ctx)
+        body = drop_nulls(self.clean_body(spec, ctx))
         self.require(spec, ctx, body)
         scope = self.scope_of(spec, ctx.params)
         with self.lock:
@@ -391,6 +411,7 @@ class Engine:
         body = self.clean_body(spec, ctx)
         replace = ctx.method.name == "update"
         if replace:
+            body = drop_nulls(body)
             self.require(spec, ctx, body)
         with self.lock:
             scope, key, old = self.fetch(spec, ctx)
@@ -620,7 +641,24 @@ class Engine:
                 body["nextPageToken"] = token
             return 200, body
         if ctx.method.name == "aggregatedList":
-            raise ApiError(501, "notImplemented", "operations.aggregatedList is not emulated by the sandbox.")
+            with self.lock:
+                ops = [(s[1], self.render_op(op)) for (s, _), op in self.ops.items() if s[0] == ctx.project]
+            entries = [(f"regions/{r}" if r else "global", o) for r, o in ops]
+            entries = [(where, o) for where, o in entries if apply_filter([o], ctx.q("filter"))]
+            entries.sort(key=lambda e: (e[0], e[1]["insertTime"]))
+            page, token = paginate(entries, ctx)
+            items = {}
+            for where, op in page:
+                items.setdefault(where, {"operations": []})["operations"].append(op)
+            body = {
+                "kind": "compute#operationAggregatedList",
+                "id": f"projects/{ctx.project}/aggregated/operations",
+                "selfLink": self.emulator.self_link_base + f"projects/{ctx.project}/aggregated/operations",
+                "items": items,
+            }
+            if token:
+                body["nextPageToken"] = token
+            return 200, body
         with self.lock:
             op = self.ops.get((scope, name))
         if op is None:

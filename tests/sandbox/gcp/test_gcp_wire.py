@@ -317,7 +317,7 @@ def test_vpn_tunnel_secret_is_write_only(api, network):
 
 def test_unknown_region_and_unemulated_method(api):
     assert api.get(f"compute:projects/{PROJECT}/regions/mars-north1/routers").status_code == 404
-    not_emulated = api.get(f"compute:projects/{PROJECT}/global/firewalls")
+    not_emulated = api.get(f"compute:projects/{PROJECT}/global/addresses")
     assert not_emulated.status_code == 501
 
 
@@ -415,3 +415,48 @@ def test_ha_tunnel_rules(api, network):
     }
     answer = api.patch(f"{ROUTERS}/cr", json=mismatch)
     assert answer.status_code == 400 and "different from interface IP address 169.254.1.2" in answer.text
+
+
+def test_firewalls(api, network):
+    firewalls = f"compute:projects/{PROJECT}/global/firewalls"
+    rule = {
+        "name": "from-aws",
+        "network": network["selfLink"],
+        "sourceRanges": ["10.100.0.0/16"],
+        "allowed": [{"IPProtocol": "tcp", "ports": ["443", "8000-8080"]}],
+    }
+    both = {**rule, "denied": [{"IPProtocol": "udp"}]}
+    assert api.post(firewalls, json=both).status_code == 400
+    assert (
+        api.post(firewalls, json={**rule, "allowed": [{"IPProtocol": "icmp", "ports": ["1"]}]}).status_code
+        == 400
+    )
+    api.ok(api.post(firewalls, json=rule))
+    created = api.get(f"{firewalls}/from-aws").json()
+    assert created["direction"] == "INGRESS" and created["priority"] == 1000 and created["disabled"] is False
+    assert reason(api.delete(f"{NETS}/hub")) == "resourceInUseByAnotherResource"
+    egress = {
+        "name": "out",
+        "network": network["selfLink"],
+        "direction": "EGRESS",
+        "denied": [{"IPProtocol": "all"}],
+    }
+    api.ok(api.post(firewalls, json=egress))
+    assert api.get(f"{firewalls}/out").json()["destinationRanges"] == ["0.0.0.0/0"]
+
+
+def test_patch_is_a_json_merge_patch(api, network):
+    api.ok(api.patch(f"{NETS}/hub", json={"routingConfig": {"routingMode": "GLOBAL"}, "description": "hub"}))
+    net = api.get(f"{NETS}/hub").json()
+    # Nested objects merge (the default best-path mode survives); scalars replace.
+    assert net["routingConfig"] == {"routingMode": "GLOBAL", "bgpBestPathSelectionMode": "LEGACY"}
+    assert net["description"] == "hub"
+    api.ok(api.patch(f"{NETS}/hub", json={"description": None}))
+    assert "description" not in api.get(f"{NETS}/hub").json()
+
+
+def test_aggregated_operations(api, network):
+    body = api.get(f"compute:projects/{PROJECT}/aggregated/operations").json()
+    assert body["kind"] == "compute#operationAggregatedList"
+    assert {op["operationType"] for op in body["items"]["global"]["operations"]} == {"insert"}
+    assert len(body["items"][f"regions/{REGION}"]["operations"]) == 1
