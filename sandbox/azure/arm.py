@@ -134,6 +134,8 @@ class ResourceType:
     after_delete: Callable | None = None  # (engine, record) -> None
     render: Callable | None = None  # (engine, record, body) -> None, computed read-only props
     actions: dict = field(default_factory=dict)  # trailing segment -> handler(engine, req, record)
+    deletable: bool = True  # False: only goes away with its parent (a zone's SOA record set)
+    aggregate: bool = False  # list-only pseudo type over siblings with the same model (record sets "ALL")
 
     @property
     def full_type(self) -> str:

@@ -273,6 +273,8 @@ class Router:
             return self.engine.operation_result(req, target.op_id)
         if kind == "collection" and method == "GET":
             return self.list(req, target)
+        if kind == "resource" and target.rtype.aggregate:
+            raise ArmError(405, "MethodNotAllowed", f"The record type '{target.rtype.path[-1]}' only lists.")
         if kind == "resource":
             handler = {
                 "GET": self.get,
@@ -762,6 +764,14 @@ class Router:
                 return Response(204)
             self._check_preconditions(req, rec, rid)
             self._check_busy(req, rec, parent)
+            if not rtype.deletable:
+                code = "BadRequest" if rtype.flavor != "network" else "InvalidRequestFormat"
+                raise ArmError(
+                    400,
+                    code,
+                    f"The {'/'.join(rtype.path)} resource {rec.name} cannot be deleted; it "
+                    "goes away with its parent.",
+                )
             self._check_delete(rec)
             fail = self._lro_fail(rtype, "DELETE")
             if rtype.sync:
@@ -794,7 +804,10 @@ class Router:
                         )
                         self._resolve(probe)
                         raise self._not_found(ptype, target.names[-1], group["name"], pid)
-                    records = engine.children(parent.id, rtype)
+                    if rtype.aggregate:
+                        records = [c for c in engine.children(parent.id) if c.rtype.model is rtype.model]
+                    else:
+                        records = engine.children(parent.id, rtype)
                 else:
                     prefix = engine.rg_id(target.sub, group["name"]).lower() + "/"
                     records = [r for r in engine.of_type(rtype.full_type) if r.id.lower().startswith(prefix)]

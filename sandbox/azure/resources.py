@@ -19,7 +19,7 @@ import azure.mgmt.dnsresolver.models as dr
 import azure.mgmt.network.models as nw
 import azure.mgmt.privatedns.models as pdns
 
-from .arm import ArmError, Engine, Record, ResourceType, Response
+from .arm import ArmError, Engine, Record, ResourceType, Response, new_etag
 
 # Network RP api-versions ARM accepts for the types served here (the SDK's own is added below).
 NETWORK_API_VERSIONS = (
@@ -791,11 +791,107 @@ def zone_defaults(engine, rid, body, old):
 def zone_render(engine, rec, out):
     links = [c for c in engine.children(rec.id) if c.rtype.path[-1] == "virtualNetworkLinks"]
     p = out["properties"]
-    p["numberOfRecordSets"] = 1
+    p["numberOfRecordSets"] = sum(c.rtype.model is pdns.RecordSet for c in engine.children(rec.id))
     p["numberOfVirtualNetworkLinks"] = len(links)
     p["numberOfVirtualNetworkLinksWithRegistration"] = sum(
         bool(props(c.body).get("registrationEnabled")) for c in links
     )
+
+
+def zone_after_write(engine, rec):
+    soa_id = f"{rec.id}/SOA/@"
+    if engine.get(soa_id) is None:
+        soa = {
+            "properties": {
+                "ttl": 3600,
+                "soaRecord": {
+                    "host": "azureprivatedns.net",
+                    "email": "azureprivatedns-host.microsoft.com",
+                    "serialNumber": 1,
+                    "refreshTime": 3600,
+                    "retryTime": 300,
+                    "expireTime": 2419200,
+                    "minimumTtl": 10,
+                },
+            }
+        }
+        soa_type = next(t for t in engine.types if t.path == ("privateDnsZones", "SOA"))
+        engine.records[soa_id.lower()] = Record(
+            id=soa_id,
+            rtype=soa_type,
+            body=soa,
+            etag=new_etag("privatedns"),
+            parent_id=rec.id,
+            rg_key=rec.rg_key,
+        )
+
+
+def zone_before_delete(engine, rec):
+    links = [c.id for c in engine.children(rec.id) if c.rtype.path[-1] == "virtualNetworkLinks"]
+    if links:
+        raise ArmError(
+            409,
+            "Conflict",
+            f"The private DNS zone {rec.name} cannot be deleted because it has virtual "
+            f"network links: {', '.join(links)}. Delete the virtual network links first.",
+        )
+
+
+RECORD_FIELDS = {
+    "A": "aRecords",
+    "AAAA": "aaaaRecords",
+    "CNAME": "cnameRecord",
+    "MX": "mxRecords",
+    "PTR": "ptrRecords",
+    "SOA": "soaRecord",
+    "SRV": "srvRecords",
+    "TXT": "txtRecords",
+}
+
+
+def record_validate_for(record_type: str):
+    def validate(engine, rid, body, old):
+        p = props(body)
+        name = rid.rsplit("/", 1)[1]
+        for other_type, key in RECORD_FIELDS.items():
+            if other_type != record_type and p.get(key):
+                raise ArmError(
+                    400,
+                    "BadRequest",
+                    f"The record set {name} of type {record_type} cannot contain "
+                    f"{other_type} records ({key}).",
+                )
+        if record_type == "SOA" and name != "@":
+            raise ArmError(400, "BadRequest", "SOA record sets can only be created at the zone apex '@'.")
+        if record_type == "CNAME" and name == "@":
+            raise ArmError(400, "BadRequest", "A CNAME record set cannot be created at the zone apex '@'.")
+        for record in p.get("aRecords") or []:
+            _check_ip(record.get("ipv4Address"), 4, rid)
+        for record in p.get("aaaaRecords") or []:
+            _check_ip(record.get("ipv6Address"), 6, rid)
+
+    return validate
+
+
+def _check_ip(value, version: int, rid: str) -> None:
+    try:
+        ok = ipaddress.ip_address(value).version == version
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ArmError(
+            400, "BadRequest", f"'{value}' is not a valid IPv{version} address in record set {rid}."
+        )
+
+
+def record_defaults(engine, rid, body, old):
+    props(body).setdefault("ttl", 3600)
+
+
+def record_render(engine, rec, out):
+    zone_name = rec.parent_id.rsplit("/", 1)[1]
+    out["properties"]["fqdn"] = f"{zone_name}." if rec.name == "@" else f"{rec.name}.{zone_name}."
+    out["properties"]["isAutoRegistered"] = False
 
 
 def zone_link_validate(engine, rid, body, old):
@@ -1113,7 +1209,25 @@ def build_types() -> list[ResourceType]:
             validate=_chain(global_location, zone_validate),
             defaults=_chain(global_defaults, zone_defaults),
             render=zone_render,
+            after_write=zone_after_write,
+            before_delete=zone_before_delete,
         ),
+        *[
+            ResourceType(
+                n,
+                ("privateDnsZones", record_type),
+                pdns.RecordSet,
+                "privatedns",
+                pdv,
+                sync=True,
+                validate=record_validate_for(record_type),
+                defaults=record_defaults,
+                render=record_render,
+                deletable=record_type != "SOA",
+            )
+            for record_type in RECORD_FIELDS
+        ],
+        ResourceType(n, ("privateDnsZones", "ALL"), pdns.RecordSet, "privatedns", pdv, aggregate=True),
         ResourceType(
             n,
             ("privateDnsZones", "virtualNetworkLinks"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from azure.core import MatchConditions
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.dnsresolver import models as dr
 from azure.mgmt.network import models as m
@@ -215,3 +216,78 @@ def test_dns_resolver_outbound_ruleset_rule_and_link(network, resolver, rg, arm)
     resolver.forwarding_rules.delete(rg, "to-aws", "ssm")
     with pytest.raises(ResourceNotFoundError):
         resolver.forwarding_rules.get(rg, "to-aws", "ssm")
+
+
+def test_private_zone_record_sets(private_dns, rg):
+    zone_name = "s3.eu-west-1.amazonaws.com"
+    private_dns.private_zones.begin_create_or_update(
+        rg, zone_name, pdns.PrivateZone(location="global"), polling_interval=POLL
+    ).result()
+    apex = private_dns.record_sets.create_or_update(
+        rg,
+        zone_name,
+        "A",
+        "@",
+        pdns.RecordSet(
+            properties=pdns.RecordSetProperties(
+                ttl=60,
+                a_records=[
+                    pdns.ARecord(ipv4_address="10.200.0.10"),
+                    pdns.ARecord(ipv4_address="10.200.1.10"),
+                ],
+            )
+        ),
+    )
+    assert apex.properties.fqdn == f"{zone_name}."
+    assert GUID.match(apex.etag)
+    wildcard = private_dns.record_sets.create_or_update(
+        rg,
+        zone_name,
+        "A",
+        "*",
+        pdns.RecordSet(
+            properties=pdns.RecordSetProperties(a_records=[pdns.ARecord(ipv4_address="10.200.0.10")])
+        ),
+        match_condition=MatchConditions.IfMissing,
+    )
+    assert wildcard.properties.fqdn == f"*.{zone_name}."
+    assert wildcard.properties.ttl == 3600
+    # create-only write of an existing record set fails with 412
+    with pytest.raises(HttpResponseError) as err:
+        private_dns.record_sets.create_or_update(
+            rg,
+            zone_name,
+            "A",
+            "*",
+            pdns.RecordSet(
+                properties=pdns.RecordSetProperties(a_records=[pdns.ARecord(ipv4_address="10.9.9.9")])
+            ),
+            match_condition=MatchConditions.IfMissing,
+        )
+    assert err.value.status_code == 412
+    with pytest.raises(HttpResponseError) as err:
+        private_dns.record_sets.create_or_update(
+            rg,
+            zone_name,
+            "A",
+            "bad",
+            pdns.RecordSet(
+                properties=pdns.RecordSetProperties(a_records=[pdns.ARecord(ipv4_address="not-an-ip")])
+            ),
+        )
+    assert err.value.status_code == 400
+
+    assert sorted(r.name for r in private_dns.record_sets.list_by_type(rg, zone_name, "A")) == ["*", "@"]
+    everything = sorted((r.type, r.name) for r in private_dns.record_sets.list(rg, zone_name))
+    assert everything == [
+        ("Microsoft.Network/privateDnsZones/A", "*"),
+        ("Microsoft.Network/privateDnsZones/A", "@"),
+        ("Microsoft.Network/privateDnsZones/SOA", "@"),
+    ]
+    assert private_dns.private_zones.get(rg, zone_name).properties.number_of_record_sets == 3
+    with pytest.raises(HttpResponseError) as err:
+        private_dns.record_sets.delete(rg, zone_name, "SOA", "@")
+    assert err.value.status_code == 400
+    private_dns.record_sets.delete(rg, zone_name, "A", "*")
+    with pytest.raises(ResourceNotFoundError):
+        private_dns.record_sets.get(rg, zone_name, "A", "*")
