@@ -28,6 +28,8 @@ MODULES = (
     "route53_change_status",
     "route53_association_authorization",
     "lifecycle",
+    "network_firewall_policies",
+    "network_firewall_firewalls",
 )
 
 _LOCK = threading.Lock()

@@ -46,14 +46,14 @@ def track(backend: Any, resource_id: str, done: Callable[[], None]) -> None:
             entry["done"]()
 
 
-def _advance(backend: Any) -> None:
+def advance(backend: Any) -> None:
     with _LOCK:
         registry = _registry(backend)
         for resource_id in [rid for rid, entry in registry.items() if entry["remaining"] <= 0]:
             registry.pop(resource_id)["done"]()
 
 
-def _tick(backend: Any, resource_ids: list[str]) -> None:
+def tick(backend: Any, resource_ids: list[str]) -> None:
     with _LOCK:
         registry = _registry(backend)
         for resource_id in resource_ids:
@@ -171,11 +171,11 @@ def _ec2_describe(keys: tuple[str, ...]) -> Any:
     def factory(original: Any) -> Any:
         def describe(self: Any) -> Any:
             backend = self.ec2_backend
-            _advance(backend)
+            advance(backend)
             result = original(self)
             if isinstance(result, ActionResult) and isinstance(result.result, dict):
                 for key in keys:
-                    _tick(backend, [obj.id for obj in result.result.get(key) or []])
+                    tick(backend, [obj.id for obj in result.result.get(key) or []])
             return result
 
         return describe
@@ -186,7 +186,7 @@ def _ec2_describe(keys: tuple[str, ...]) -> Any:
 def _resolver_describe(original: Any) -> Any:
     def describe(self: Any) -> Any:
         backend = self.route53resolver_backend
-        _advance(backend)
+        advance(backend)
         body = original(self)
         try:
             data = json.loads(body)
@@ -195,7 +195,7 @@ def _resolver_describe(original: Any) -> Any:
         endpoints = data.get("ResolverEndpoints") or (
             [data["ResolverEndpoint"]] if "ResolverEndpoint" in data else []
         )
-        _tick(backend, [e["Id"] for e in endpoints])
+        tick(backend, [e["Id"] for e in endpoints])
         return body
 
     return describe
