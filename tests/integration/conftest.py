@@ -50,9 +50,16 @@ class Sandbox:
                             aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"], **kwargs)
 
     def mutating_calls(self) -> int | None:
+        """How many mutating AWS calls the sandbox has seen (None without the sandbox layer)."""
         if self.control is None:
             return None
-        return self.control.mutating_calls()
+        return self.control.summary()["mutating"]
+
+    def calls_total(self) -> int | None:
+        """How many AWS calls of any kind the sandbox has seen."""
+        if self.control is None:
+            return None
+        return self.control.summary()["total"]
 
     def stop(self):
         self._emu.stop()

@@ -78,7 +78,8 @@ def built(cloud):
     control = cloud["control"]
     control.reset_calls()
     check_out = playbook(cloud, "site.yml", "--check", "--diff")
-    assert control.mutating_calls() == 0, f"--check made writes: {control.calls()['summary']}"
+    writes = control.mutating_calls()
+    assert writes == [], f"--check made writes: {[(c['service'], c['operation']) for c in writes]}"
     assert "would be created" in check_out or "changed:" in check_out
     first = playbook(cloud, "site.yml")
     second = playbook(cloud, "site.yml")
