@@ -189,6 +189,9 @@ def apply(page: PagePlan, body: bytes) -> bytes:
                 if index < page.offset or (stop is not None and index >= stop):
                     child.remove(item)
     end = total if stop is None else stop
+    for child in root:
+        if _local(child.tag) == "additionalRoutesAvailable":  # SearchTransitGatewayRoutes
+            child.text = "true" if end < total else "false"
     if end < total:
         token = ET.SubElement(root, f"{{{namespace}}}nextToken" if namespace else "nextToken")
         token.text = encode_token(end, page.digest)

@@ -133,3 +133,19 @@ def test_paging_specs_come_from_the_botocore_model():
     assert paging.page_spec("DescribeTransitGatewayAttachments").elements == ("transitGatewayAttachments",)
     assert paging.page_spec("GetManagedPrefixListEntries").elements == ("entrySet",)
     assert paging.page_spec("CreateVpc") is None
+
+
+def test_newer_describes_and_get_operations_page_too(make_client, control):
+    ec2 = make_client("ec2")
+    control.settings(page_size=5)
+    for _ in range(7):
+        ec2.create_transit_gateway()
+    pages = list(ec2.get_paginator("describe_transit_gateways").paginate())
+    assert [len(p["TransitGateways"]) for p in pages] == [5, 2]
+    entries = [{"Cidr": f"10.{i}.0.0/16"} for i in range(12)]
+    prefix_list = ec2.create_managed_prefix_list(
+        PrefixListName="endpoints", MaxEntries=20, AddressFamily="IPv4", Entries=entries
+    )["PrefixList"]["PrefixListId"]
+    pages = list(ec2.get_paginator("get_managed_prefix_list_entries").paginate(PrefixListId=prefix_list))
+    assert [len(p["Entries"]) for p in pages] == [5, 5, 2]
+    assert sorted(e["Cidr"] for p in pages for e in p["Entries"]) == sorted(e["Cidr"] for e in entries)
