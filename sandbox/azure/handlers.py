@@ -520,7 +520,17 @@ class Router:
                 )
 
     def _check_busy(self, req: Request, rec: Record | None, parent: Record | None) -> None:
-        for candidate in (rec, parent):
+        """409 while an operation runs on the resource, its parent or, for the Network RP, any other
+        child of the same parent or of the resource itself (NRP serialises writes per VNet/route table)."""
+        candidates = [rec, parent]
+        engine = self.engine
+        if parent is not None and parent.rtype.flavor == "network":
+            candidates += engine.children(parent.id)
+        if rec is not None and rec.rtype.flavor == "network":
+            candidates += engine.children(rec.id)
+        for candidate in candidates:
+            if candidate is not None and candidate.op is not None:
+                engine.settle_op(candidate.op)
             if candidate is not None and candidate.op is not None and candidate.op.status == "InProgress":
                 status_url, _ = self.engine.op_urls(req, candidate.op)
                 raise ArmError(

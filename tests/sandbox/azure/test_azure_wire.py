@@ -218,3 +218,26 @@ def test_resource_groups(arm, emulator):
         arm.request("GET", _path(arm, name, "routeTables/rt"), NET).json()["error"]["code"]
         == "ResourceGroupNotFound"
     )
+
+
+def test_network_rp_serialises_writes_under_one_vnet(arm, rg, emulator):
+    url = _path(arm, rg, "virtualNetworks/v")
+    assert arm.request("PUT", url, NET, json=_vnet_body()).status_code == 201
+    emulator.configure(lro_seconds={"Microsoft.Network/virtualNetworks/subnets": 0.5})
+    first = arm.request(
+        "PUT", f"{url}/subnets/a", NET, json={"properties": {"addressPrefix": "10.60.1.0/24"}}
+    )
+    assert first.status_code == 201
+    sibling = arm.request(
+        "PUT", f"{url}/subnets/b", NET, json={"properties": {"addressPrefix": "10.60.2.0/24"}}
+    )
+    assert sibling.status_code == 409
+    assert sibling.json()["error"]["code"] == "AnotherOperationInProgress"
+    assert first.headers["Azure-AsyncOperation"] in sibling.json()["error"]["message"]
+    time.sleep(0.55)
+    assert (
+        arm.request(
+            "PUT", f"{url}/subnets/b", NET, json={"properties": {"addressPrefix": "10.60.2.0/24"}}
+        ).status_code
+        == 201
+    )
