@@ -815,6 +815,7 @@ def set_labels(engine: Engine, spec: Spec, ctx: Ctx):
     with engine.lock:
         ctx.params[spec.name_params[0]] = ctx.params["resource"]
         scope, key, resource = engine.fetch(spec, ctx)
+        engine.check_ready(spec, scope, key)
         if body.get("labelFingerprint") != resource.get("labelFingerprint"):
             raise ApiError(
                 412, "conditionNotMet", "Labels fingerprint either invalid or resource labels have changed"

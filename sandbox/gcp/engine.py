@@ -176,6 +176,7 @@ class Engine:
         self.pending: dict[tuple, set] = {}
         self.ops: dict[tuple, Op] = {}  # (scope, name) -> Op
         self.request_ids: dict[str, tuple] = {}
+        self.busy: dict[str, Op] = {}  # targetLink -> the latest operation on it
         for spec in specs:
             get = router.find(spec.api, spec.collection, "get")
             # Parameters after the scope name the resource (DNS rrsets: name and type).
@@ -208,13 +209,15 @@ class Engine:
     def table(self, spec: Spec, scope: tuple) -> dict:
         return self.data.setdefault((spec.api, spec.collection, scope), {})
 
-    def items(self, api: str, collection: str, project: str | None = None):
-        """Every (scope, resource) of a collection, optionally in one project."""
+    def items(self, api: str, collection: str, project: str | None = None) -> list[tuple[tuple, dict]]:
+        """Every (scope, resource) of a collection, optionally in one project (a snapshot)."""
         with self.lock:
-            for (a, c, scope), table in list(self.data.items()):
-                if a == api and c == collection and (project is None or scope[0] == project):
-                    for resource in list(table.values()):
-                        yield scope, resource
+            return [
+                (scope, resource)
+                for (a, c, scope), table in self.data.items()
+                if a == api and c == collection and (project is None or scope[0] == project)
+                for resource in table.values()
+            ]
 
     def lookup(self, api: str, collection: str, scope: tuple, key) -> dict | None:
         spec = self.specs[(api, collection)]
@@ -375,6 +378,14 @@ class Engine:
             pending.add(key)
             return 200, self.start_op(ctx, "insert", spec, scope, resource, apply)
 
+    def check_ready(self, spec: Spec, scope: tuple, key: tuple):
+        """A resource with an operation still running refuses other writes (400 resourceNotReady)."""
+        op = self.busy.get(self.self_link(spec, scope, key))
+        if op is not None and op.resource["status"] != "DONE":
+            raise ApiError(
+                400, "resourceNotReady", f"The resource '{self.resource_path(spec, scope, key)}' is not ready"
+            )
+
     def exists(self, spec, scope, key):
         if spec.api == "dns":
             noun = {"managedZones": "managedZone", "resourceRecordSets": "rrset"}.get(
@@ -396,6 +407,8 @@ class Engine:
     def delete(self, spec: Spec, ctx: Ctx):
         with self.lock:
             scope, key, resource = self.fetch(spec, ctx)
+            if not spec.synchronous:
+                self.check_ready(spec, scope, key)
             spec.hooks.check_delete(ctx, resource)
 
             def apply():
@@ -415,6 +428,8 @@ class Engine:
             self.require(spec, ctx, body)
         with self.lock:
             scope, key, old = self.fetch(spec, ctx)
+            if spec.api == "compute":
+                self.check_ready(spec, scope, key)
             self.check_fingerprint(spec, old, body, spec.fingerprint_field)
             for name in ("name", *spec.immutable):
                 if (
@@ -559,6 +574,7 @@ class Engine:
         op = Op(resource, op_scope, apply, polls, done_at, error)
         with self.lock:
             self.ops[(op_scope, name)] = op
+            self.busy[resource["targetLink"]] = op
             if ctx.q("requestId"):
                 self.request_ids[ctx.q("requestId")] = (op_scope, name)
         return self.render_op(op)

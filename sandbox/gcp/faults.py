@@ -9,14 +9,15 @@ from dataclasses import asdict, dataclass, field
 
 from .errors import ApiError
 
-KINDS = ("rate_limit", "backend_error", "latency", "operation_error", "slow_operation")
+KINDS = ("rate_limit", "backend_error", "not_ready", "latency", "operation_error", "slow_operation")
 
 
 @dataclass
 class Fault:
     """One rule. ``collection``/``method``/``api`` match exactly or ``*``.
 
-    kind: rate_limit (429 rateLimitExceeded), backend_error (503 backendError), latency (sleep
+    kind: rate_limit (429 rateLimitExceeded), backend_error (503 backendError), not_ready (400
+    resourceNotReady, what GCP answers while another operation holds the resource), latency (sleep
     ``latency`` seconds, then answer normally), operation_error (the call is accepted but its
     Operation ends DONE with ``error``), slow_operation (the Operation never reaches DONE by polls;
     only after ``latency`` seconds).
@@ -108,6 +109,8 @@ def raise_for(fault: Fault, api: str):
         raise ApiError(429, "rateLimitExceeded", message, domain="usageLimits")
     elif fault.kind == "backend_error":
         raise ApiError(503, "backendError", "Internal error. Please try again.")
+    elif fault.kind == "not_ready":
+        raise ApiError(400, "resourceNotReady", "The resource is not ready")
 
 
 class CallLog:

@@ -125,3 +125,10 @@ def test_http_control_endpoint(api, emulator):
     assert api.get(f"compute:projects/{PROJECT}/global/operations/{op['name']}").json()["status"] == "DONE"
     assert requests.post(control + "reset").status_code == 200
     assert "items" not in api.get(NETS).json()
+
+
+def test_not_ready_fault(api, emulator):
+    emulator.faults.add("not_ready", collection="networks", method="insert", max_count=1)
+    refused = api.post(NETS, json={"name": "nr", "autoCreateSubnetworks": False})
+    assert refused.status_code == 400 and refused.json()["error"]["errors"][0]["reason"] == "resourceNotReady"
+    api.ok(api.post(NETS, json={"name": "nr", "autoCreateSubnetworks": False}))

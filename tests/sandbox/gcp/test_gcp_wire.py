@@ -460,3 +460,16 @@ def test_aggregated_operations(api, network):
     assert body["kind"] == "compute#operationAggregatedList"
     assert {op["operationType"] for op in body["items"]["global"]["operations"]} == {"insert"}
     assert len(body["items"][f"regions/{REGION}"]["operations"]) == 1
+
+
+def test_busy_resource_is_not_ready(api, emulator, network):
+    api.ok(api.post(ROUTERS, json={"name": "busy", "network": network["selfLink"], "bgp": {"asn": 65010}}))
+    emulator.operation_polls = 2
+    first = api.patch(f"{ROUTERS}/busy", json={"description": "one"})
+    second = api.patch(f"{ROUTERS}/busy", json={"description": "two"})
+    assert second.status_code == 400 and reason(second) == "resourceNotReady"
+    assert f"projects/{PROJECT}/regions/{REGION}/routers/busy" in second.json()["error"]["message"]
+    assert reason(api.delete(f"{ROUTERS}/busy")) == "resourceNotReady"
+    api.ok(first)
+    api.ok(api.patch(f"{ROUTERS}/busy", json={"description": "two"}))
+    assert api.get(f"{ROUTERS}/busy").json()["description"] == "two"
