@@ -19,6 +19,7 @@ import uuid
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from sandbox.aws import operations, paging
 
@@ -439,19 +440,19 @@ class SandboxMiddleware:
                 start_response(_status_line(status), headers)
                 return [payload]
             if plan is not None:
-                self._set_body(environ, paging.strip_request(body, info.params))
-                if "MaxResults" in environ.get("QUERY_STRING", "") or "NextToken" in environ.get(
-                    "QUERY_STRING", ""
-                ):
-                    from urllib.parse import parse_qsl, urlencode
-
-                    pairs = parse_qsl(environ["QUERY_STRING"], keep_blank_values=True)
-                    environ["QUERY_STRING"] = urlencode(
-                        [(k, v) for k, v in pairs if k not in ("MaxResults", "NextToken")]
-                    )
+                self._strip_paging(environ, body)
         if plan is None:
             return self._pass_through(environ, start_response, info, started)
         return self._paged(environ, start_response, info, started, plan)
+
+    def _strip_paging(self, environ: dict, body: bytes) -> None:
+        """Hide MaxResults/NextToken from moto, which then answers with the whole result set."""
+        form = operations.parse_form(body, environ.get("CONTENT_TYPE", ""))
+        if form:
+            self._set_body(environ, paging.strip_request(form))
+        if environ.get("QUERY_STRING"):
+            pairs = parse_qsl(environ["QUERY_STRING"], keep_blank_values=True)
+            environ["QUERY_STRING"] = urlencode([(k, v) for k, v in pairs if k not in paging.PAGING_PARAMS])
 
     @staticmethod
     def _set_body(environ: dict, body: bytes) -> None:

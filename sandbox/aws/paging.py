@@ -38,6 +38,9 @@ REFERENCE_BOUNDS = {
 IDS_EXCLUDE_MAX_RESULTS = {"DescribeInstances": "InstanceId"}
 
 
+PAGING_PARAMS = ("MaxResults", "NextToken")
+
+
 class PagingError(Exception):
     def __init__(self, code: str, message: str, status: int = 400):
         super().__init__(message)
@@ -100,7 +103,7 @@ def page_spec(operation: str) -> PageSpec | None:
 
 
 def _digest(params: dict[str, list[str]]) -> str:
-    items = sorted((k, v) for k, vs in params.items() if k not in ("MaxResults", "NextToken") for v in vs)
+    items = sorted((k, v) for k, vs in params.items() if k not in PAGING_PARAMS for v in vs)
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:24]
 
 
@@ -162,10 +165,9 @@ def plan(operation: str, params: dict[str, list[str]], default_page_size: int) -
     return PagePlan(spec, offset, limit, digest)
 
 
-def strip_request(body: bytes, params: dict[str, list[str]]) -> bytes:
-    """The form body without MaxResults/NextToken, so moto returns the full result set."""
-    pairs = [(k, v) for k, vs in params.items() if k not in ("MaxResults", "NextToken") for v in vs]
-    return urlencode(pairs).encode()
+def strip_request(params: dict[str, list[str]]) -> bytes:
+    """A form body without MaxResults/NextToken, so moto returns the full result set."""
+    return urlencode([(k, v) for k, vs in params.items() if k not in PAGING_PARAMS for v in vs]).encode()
 
 
 def _local(tag: str) -> str:

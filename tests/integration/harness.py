@@ -28,6 +28,12 @@ class ModuleFailed(AssertionError):
         self.result = result
 
 
+def _message(warning) -> str:
+    if isinstance(warning, dict):
+        return str((warning.get("event") or {}).get("msg", warning))
+    return str(warning)
+
+
 def run_module(name: str, args: dict, env: dict, check: bool = False, diff: bool = True,
                expect_failure: bool = False) -> dict:
     """Run plugins/modules/<name>.py with ``args``; return its JSON result."""
@@ -52,6 +58,8 @@ def run_module(name: str, args: dict, env: dict, check: bool = False, diff: bool
         result = json.loads(proc.stdout)
     except json.JSONDecodeError:
         raise AssertionError(f"{name} printed no JSON (rc={proc.returncode}):\n{proc.stdout}\n{proc.stderr}") from None
+    # ansible-core 2.19 reports warnings as structured summaries; tests read the message text.
+    result["warnings"] = [_message(w) for w in result.get("warnings") or []]
     if result.get("failed") and not expect_failure:
         raise ModuleFailed(name, result)
     if expect_failure and not result.get("failed"):

@@ -22,7 +22,8 @@ def _vpc(ec2, cidr):
 
 def _other_account_ec2(sandbox):
     sts = sandbox.client("sts")
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/audit", RoleSessionName="audit-test")["Credentials"]
+    role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/audit"
+    creds = sts.assume_role(RoleArn=role, RoleSessionName="audit-test")["Credentials"]
     return boto3.client("ec2", endpoint_url=sandbox.url, region_name="us-east-1",
                         aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                         aws_session_token=creds["SessionToken"])

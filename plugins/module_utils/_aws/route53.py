@@ -23,7 +23,7 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.waite
 
 ZONE_NOT_FOUND = ("NoSuchHostedZone",)
 ALIAS_TYPES = ("A", "AAAA")
-_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,32}$")
+_ZONE_ID = re.compile(r"^[A-Z0-9]{1,32}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # A zonal endpoint DNS name carries the AZ at the end of its first label: vpce-...-abcd1234-us-east-1a

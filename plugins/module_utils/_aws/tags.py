@@ -5,8 +5,16 @@
 
 from __future__ import annotations
 
-from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.module import MANAGED_BY_KEY, TOPOLOGY_KEY, ownership_tags
-from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.normalize import tag_changes, tag_dict_to_list, tag_list_to_dict
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.module import (
+    MANAGED_BY_KEY,
+    TOPOLOGY_KEY,
+    ownership_tags,
+)
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.normalize import (
+    tag_changes,
+    tag_dict_to_list,
+    tag_list_to_dict,
+)
 
 PROTECTED = (MANAGED_BY_KEY, TOPOLOGY_KEY)
 

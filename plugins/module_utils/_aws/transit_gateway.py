@@ -62,13 +62,23 @@ def describe_attachments(conn, filters) -> list:
     return [a for a in found if a.get("State") not in ATTACHMENT_GONE]
 
 
-def owned(items: list, topology: str) -> list:
-    """Items carrying the ownership tags of ``topology``.
+def owned(items: list, topology: str, name: str | None = None) -> list:
+    """Items carrying the ownership tags of ``topology`` (and the Name tag ``name`` when given).
 
-    Only the Name tag is filtered server side: one tag filter per call is what every EC2 implementation
-    answers correctly, and the ownership check stays in one place.
+    The Name filter sent to the API narrows the read; the tags are checked again here, so identity never
+    depends on how faithfully an EC2 implementation applies tag filters.
     """
-    return [i for i in items if is_managed(tag_list_to_dict(i.get("Tags")), topology)]
+    return [
+        i
+        for i in items
+        if is_managed(tag_list_to_dict(i.get("Tags")), topology)
+        and (name is None or tag_list_to_dict(i.get("Tags")).get("Name") == name)
+    ]
+
+
+def named(items: list, names) -> list:
+    """Items whose Name tag is one of ``names`` (all items when ``names`` is empty)."""
+    return [i for i in items if not names or tag_list_to_dict(i.get("Tags")).get("Name") in names]
 
 
 def name_filter(name: str) -> list:
@@ -190,7 +200,9 @@ class TransitGatewayManager:
 
     def _existing(self):
         found = owned(
-            describe_transit_gateways(self.conn, filters=name_filter(self.p["name"])), self.p["topology"]
+            describe_transit_gateways(self.conn, filters=name_filter(self.p["name"])),
+            self.p["topology"],
+            self.p["name"],
         )
         if len(found) > 1:
             ids = ", ".join(t["TransitGatewayId"] for t in found)
@@ -314,4 +326,6 @@ def gather(conn, params: dict) -> list:
     if params.get("names"):
         filters.append({"Name": "tag:Name", "Values": list(params["names"])})
     found = describe_transit_gateways(conn, ids=params.get("transit_gateway_ids"), filters=filters or None)
-    return sorted((describe(t) for t in found), key=lambda t: t["transit_gateway_id"])
+    return sorted(
+        (describe(t) for t in named(found, params.get("names"))), key=lambda t: t["transit_gateway_id"]
+    )

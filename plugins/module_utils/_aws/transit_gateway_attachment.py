@@ -16,7 +16,10 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags imp
     reconcile_ec2_tags,
     tag_specification,
 )
-from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.transit_gateway import dict_filters
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.transit_gateway import (
+    dict_filters,
+    named,
+)
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
     ConflictError,
@@ -302,4 +305,7 @@ def gather(conn, params: dict) -> list:
     found = describe_vpc_attachments(
         conn, ids=params.get("transit_gateway_attachment_ids"), filters=filters or None
     )
-    return sorted((describe(a) for a in found), key=lambda a: a["transit_gateway_attachment_id"])
+    return sorted(
+        (describe(a) for a in named(found, params.get("names"))),
+        key=lambda a: a["transit_gateway_attachment_id"],
+    )

@@ -49,7 +49,8 @@ def find_overlaps(named_cidrs):
 def check_id(value, prefix: str, field: str) -> str:
     """Validate an AWS resource id such as ``vpc-0a1b2c3d`` (8 or 17 hex digits)."""
     if not isinstance(value, str) or not re.fullmatch(rf"{re.escape(prefix)}-([0-9a-f]{{8}}|[0-9a-f]{{17}})", value):
-        raise ValidationError(field, value, f"is not a valid {prefix} id", f"use an id of the form {prefix}-0123456789abcdef0")
+        raise ValidationError(field, value, f"is not a valid {prefix} id",
+                              f"use an id of the form {prefix}-0123456789abcdef0")
     return value
 
 

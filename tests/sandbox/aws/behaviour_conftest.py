@@ -8,18 +8,20 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from sandbox.aws.patches import apply_all
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sandbox.aws.patches import apply_all  # noqa: E402  (needs the repository root on sys.path)
 
 REGION = "us-east-1"
+# One botocore session for every client: its loader caches the (large) service models.
+_SESSION = boto3.session.Session()
 SETTINGS: dict[str, Any] = {"pending_reads": 0}
 
 
@@ -36,7 +38,7 @@ def patched_aws(pending_reads: int = 0) -> Iterator[dict[str, Any]]:
 
 
 def client(service: str, region: str = REGION, **kwargs: Any) -> Any:
-    return boto3.client(
+    return _SESSION.client(
         service, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing", **kwargs
     )
 
@@ -46,7 +48,7 @@ def assumed_client(service: str, account_id: str, region: str = REGION) -> Any:
     creds = client("sts").assume_role(
         RoleArn=f"arn:aws:iam::{account_id}:role/network", RoleSessionName="behaviour-test"
     )["Credentials"]
-    return boto3.client(
+    return _SESSION.client(
         service,
         region_name=region,
         aws_access_key_id=creds["AccessKeyId"],
