@@ -90,6 +90,9 @@ def ensure_rogue_endpoint(ec2, name: str, vpc: dict, service: str, kind: str) ->
     return ec2.create_vpc_endpoint(**args)["VpcEndpoint"]["VpcEndpointId"]
 
 
+SAAS_PRIVATE_DNS_NAME = "api.saas-partner.example.com"
+
+
 def ensure_provider(ec2, elbv2) -> str:
     """A SaaS provider: NLB + endpoint service. Returns the service name consumers use."""
     vpc = ensure_vpc(ec2, PROVIDER["name"], PROVIDER["cidr"])
@@ -103,6 +106,8 @@ def ensure_provider(ec2, elbv2) -> str:
                                         Subnets=vpc["subnet_ids"])["LoadBalancers"][0]
     cfg = ec2.create_vpc_endpoint_service_configuration(
         NetworkLoadBalancerArns=[lb["LoadBalancerArn"]], AcceptanceRequired=False,
+        # Providers publish a (verified) private DNS name; consumers answer it from their own zone.
+        PrivateDnsName=SAAS_PRIVATE_DNS_NAME,
         TagSpecifications=[{"ResourceType": "vpc-endpoint-service",
                             "Tags": [{"Key": "Name", "Value": "saas-partner"}, SEED_TAG]}],
     )["ServiceConfiguration"]
