@@ -19,6 +19,7 @@ MODULES = (
     "tgw_default_route_tables",
     "tgw_association_conflict",
     "tgw_routes",
+    "tgw_attachment_tag_specifications",
     "tgw_vpc_attachment_accept",
     "tgw_delete_guards",
     "client_token_idempotency",

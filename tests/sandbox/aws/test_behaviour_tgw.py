@@ -262,3 +262,22 @@ def test_cross_account_attachment_waits_for_acceptance():
         with pytest.raises(ClientError) as exc:
             hub.accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=att_id)
         assert error_code(exc) == "IncorrectState"
+
+
+def test_attachment_tag_specifications_are_applied():
+    with patched_aws():
+        ec2 = client("ec2")
+        tgw = _tgw(ec2)
+        vpc_id, subnets = vpc_with_subnets(ec2, "10.9.0.0/16")
+        tags = [{"Key": "Name", "Value": "spoke-a"}, {"Key": "cloudnet:topology", "Value": "t1"}]
+        att = ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc_id, SubnetIds=subnets,
+            TagSpecifications=[{"ResourceType": "transit-gateway-attachment", "Tags": tags}],
+        )["TransitGatewayVpcAttachment"]
+        assert sorted(att["Tags"], key=lambda t: t["Key"]) == sorted(tags, key=lambda t: t["Key"])
+        vpc_att = ec2.describe_transit_gateway_vpc_attachments(
+            TransitGatewayAttachmentIds=[att["TransitGatewayAttachmentId"]])["TransitGatewayVpcAttachments"][0]
+        assert sorted(vpc_att["Tags"], key=lambda t: t["Key"]) == sorted(tags, key=lambda t: t["Key"])
+        generic = ec2.describe_transit_gateway_attachments(
+            Filters=[{"Name": "tag:Name", "Values": ["spoke-a"]}])["TransitGatewayAttachments"]
+        assert [a["TransitGatewayAttachmentId"] for a in generic] == [att["TransitGatewayAttachmentId"]]
