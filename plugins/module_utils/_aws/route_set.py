@@ -298,6 +298,7 @@ def plan_table(table_id: str, static: dict, managed: set, want: dict, state: str
     routes_after = {d: t for d, t in static.items() if d not in delete}
     routes_after.update(create)
     routes_after.update(replace)
+    routes_tags(set(have) | set(claim) | set(create))  # fails now, not mid-run, when the tags cannot hold them
     managed_after = (set(have) | set(claim) | set(create)) - set(delete)
     return {
         "create": create, "replace": replace, "delete": delete, "claim": sorted(claim), "skipped": skipped,
