@@ -39,7 +39,8 @@ def test_four_pass_builds_the_whole_link(four_pass, compute, network, uid):
     assert router.bgp.asn == 64514
     assert "cloudnet:managed-by=cloudnet.privatelink" in router.description
     assert sorted((i.name, i.ip_range, i.linked_vpn_tunnel.rsplit("/", 1)[1]) for i in router.interfaces) == [
-        (f"vpn-{uid}-t0-if", "169.254.10.2/30", f"vpn-{uid}-t0"), (f"vpn-{uid}-t1-if", "169.254.11.2/30", f"vpn-{uid}-t1")]
+        (f"vpn-{uid}-t0-if", "169.254.10.2/30", f"vpn-{uid}-t0"),
+        (f"vpn-{uid}-t1-if", "169.254.11.2/30", f"vpn-{uid}-t1")]
     assert sorted((p.name, p.peer_ip_address, p.peer_asn) for p in router.bgp_peers) == [
         (f"vpn-{uid}-t0-bgp", "169.254.10.1", 64512), (f"vpn-{uid}-t1-bgp", "169.254.11.1", 64512)]
     for i in range(2):
