@@ -120,30 +120,27 @@ sandbox-tests: venv
 integration: venv collection-tree
 	@tools/pytest_stage.sh tests/integration
 
-# Each role scenario: extensions/molecule/<name>/molecule.yml, run from extensions/.
+# Each role scenario extensions/molecule/<name>/molecule.yml (converge, idempotence, verify, cleanup)
+# against a sandbox of its own that tools/molecule_stage.sh starts and always stops.
+# MOLECULE_SCENARIOS="transit spoke" runs a subset, in that order.
+MOLECULE_SCENARIOS ?=
 molecule: venv collection-tree
-	@shopt -s nullglob
-	scenarios=(extensions/molecule/*/molecule.yml)
-	if [ $${#scenarios[@]} -eq 0 ]; then
-		echo "NOTE: no molecule scenario under extensions/molecule/ yet; nothing to run"
-		exit 0
-	fi
-	for file in "$${scenarios[@]}"; do
-		name="$$(basename "$$(dirname "$$file")")"
-		echo "--- molecule test -s $$name"
-		(cd extensions && molecule test -s "$$name")
-	done
+	@tools/molecule_stage.sh $(MOLECULE_SCENARIOS)
 
 # ansible-test must run inside .../ansible_collections/cloudnet/privatelink. --local, not --venv:
 # --venv re-runs ansible-test in a delegated venv whose content root is the resolved real path
 # (outside ansible_collections/) and aborts. --local uses .venv as the controller (it already has
 # the pinned ansible-core) and each sanity test still gets its own ansible-test-managed venv with
 # ansible-test's pinned requirements, bootstrapped offline by tools/get_pip_offline.py.
+# The local cloud emulator (sandbox/, tests/sandbox/) is a development tool, not collection content:
+# galaxy.yml's build_ignore keeps it out of the artifact and `make lint-python` checks it; sanity
+# checks everything else (plugins, roles, playbooks, meta, tests/unit, tests/integration, ...).
+SANITY_EXCLUDE := sandbox/ tests/sandbox/
 sanity: venv collection-tree
 	@$(PY) tools/seed_get_pip.py
 	cd "$(COLLECTION_DIR)"
 	ANSIBLE_TEST_CONTENT_ROOT="$(COLLECTION_DIR)" ansible-test sanity --local --python $(SANITY_PYTHON) \
-		--color no $(SANITY_ARGS)
+		--color no $(addprefix --exclude ,$(SANITY_EXCLUDE)) $(SANITY_ARGS)
 
 ansible-lint: venv collection-tree
 	@ansible-lint --version

@@ -48,12 +48,54 @@ options:
   zone_owner:
     description:
       - AWS connection options of the account that owns the zones, for example
-        C({assume_role_arn: arn:aws:iam::111111111111:role/network-hub}).
+        C(assume_role_arn=arn:aws:iam::111111111111:role/network-hub).
       - They are merged over the module's own connection options. Keys or a profile here replace the
         module's credentials; a role alone is assumed with the module's base credentials.
-      - Takes the same options as the module's connection options (O(access_key), O(profile),
-        O(assume_role_arn), O(region), O(endpoint_url) ...).
+      - Takes the same options as the module's connection options; an option left unset is inherited.
     type: dict
+    suboptions:
+      access_key:
+        description: AWS access key ID of the zone owner.
+        type: str
+        aliases: [aws_access_key_id, aws_access_key, ec2_access_key]
+      secret_key:
+        description: AWS secret access key of the zone owner. Never logged.
+        type: str
+        aliases: [aws_secret_access_key, aws_secret_key, ec2_secret_key]
+      session_token:
+        description: AWS session token of the zone owner. Never logged.
+        type: str
+        aliases: [aws_session_token, security_token, aws_security_token]
+      profile:
+        description: Named profile of the zone owner.
+        type: str
+        aliases: [aws_profile]
+      region:
+        description: AWS region for the zone owner's calls.
+        type: str
+        aliases: [aws_region, ec2_region]
+      endpoint_url:
+        description: URL of the AWS API endpoint for the zone owner's calls.
+        type: str
+        aliases: [aws_endpoint_url, ec2_url]
+      validate_certs:
+        description: Verify TLS certificates of the endpoint. Inherited when unset.
+        type: bool
+      aws_ca_bundle:
+        description: Path to a CA bundle used to verify the endpoint.
+        type: path
+      assume_role_arn:
+        description: ARN of the IAM role in the zone owner's account to assume.
+        type: str
+      assume_role_session_name:
+        description: Session name used with O(zone_owner.assume_role_arn). Inherited when unset.
+        type: str
+      assume_role_external_id:
+        description: External ID required by the trust policy of O(zone_owner.assume_role_arn). Never logged.
+        type: str
+      retries:
+        description: Maximum attempts per API call. Inherited when unset.
+        type: int
   wait:
     description: Wait until each association change is C(INSYNC).
     type: bool
@@ -67,7 +109,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.aws.ownership
   - cloudnet.privatelink.attributes
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

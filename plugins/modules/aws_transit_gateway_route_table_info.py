@@ -27,14 +27,14 @@ options:
     elements: str
     default: []
   filters:
-    description: EC2 C(DescribeTransitGatewayRouteTables) filters as C({name: value or [values]}).
+    description: Raw DescribeTransitGatewayRouteTables filters, as a dict of filter name to value or list of values.
     type: dict
     default: {}
 extends_documentation_fragment:
   - cloudnet.privatelink.aws
   - cloudnet.privatelink.attributes.info
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

@@ -30,14 +30,14 @@ options:
     elements: str
     default: []
   filters:
-    description: EC2 C(DescribeTransitGatewayVpcAttachments) filters as C({name: value or [values]}).
+    description: Raw DescribeTransitGatewayVpcAttachments filters, as a dict of filter name to value or list of values.
     type: dict
     default: {}
 extends_documentation_fragment:
   - cloudnet.privatelink.aws
   - cloudnet.privatelink.attributes.info
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

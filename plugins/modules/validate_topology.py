@@ -52,7 +52,7 @@ attributes:
     description: No diff.
     support: none
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

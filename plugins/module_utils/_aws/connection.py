@@ -25,10 +25,9 @@ except ImportError as exc:  # pragma: no cover - exercised by the import sanity 
     HAS_BOTO3 = False
     BOTO3_IMPORT_ERROR = exc
 
-from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (  # noqa: F401 (ValidationError re-export)
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
     ApiError,
     CredentialsError,
-    ValidationError,
 )
 
 USER_AGENT = "cloudnet.privatelink/0.1.0"

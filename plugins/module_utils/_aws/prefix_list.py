@@ -176,7 +176,7 @@ class PrefixListManager:
         self.changes.do("modify", pl_id,
                         lambda: self.conn.call("ec2", "modify_managed_prefix_list", PrefixListId=pl_id,
                                                CurrentVersion=version, PrefixListName=self.p["name"], **args),
-                        **{k: v for k, v in args.items()})
+                        **args)
 
     def _absent(self, have) -> dict:
         if have is None:

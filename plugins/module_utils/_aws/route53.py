@@ -240,7 +240,7 @@ def zones_by_name(conn, name: str) -> list:
     """Every hosted zone of this account named exactly ``name`` (ListHostedZonesByName pages)."""
     want = dns_name(name) + "."
     found, kwargs = [], {"DNSName": want, "MaxItems": "100"}
-    for _ in range(_MAX_PAGES):
+    for _page in range(_MAX_PAGES):
         page = conn.call("route53", "list_hosted_zones_by_name", **kwargs)
         matching = [z for z in page.get("HostedZones", []) if dns_name(z["Name"]) + "." == want]
         found.extend(matching)
@@ -253,7 +253,7 @@ def zones_by_name(conn, name: str) -> list:
 def zones_by_vpc(conn, vpc_id: str, vpc_region: str) -> list:
     """ListHostedZonesByVPC: summaries (HostedZoneId, Name, Owner) of every zone associated with the VPC."""
     found, kwargs = [], {"VPCId": vpc_id, "VPCRegion": vpc_region, "MaxItems": "100"}
-    for _ in range(_MAX_PAGES):
+    for _page in range(_MAX_PAGES):
         page = conn.call("route53", "list_hosted_zones_by_vpc", **kwargs)
         found.extend(page.get("HostedZoneSummaries", []))
         if not page.get("NextToken"):

@@ -208,8 +208,8 @@ class EndpointZoneManager:
             pairs = [self._present(spec, target, types) for spec in specs]
         for change_info, what in self.pending:
             r53.wait_insync(self.conn, change_info, what, self.p.get("wait_timeout", 300))
-        before = [b for b, _ in pairs if b]
-        after = [a for _, a in pairs if a]
+        before = [pair[0] for pair in pairs if pair[0]]
+        after = [pair[1] for pair in pairs if pair[1]]
         extra = {"warnings": self.warnings} if self.warnings else {}
         return self.changes.result("zones", before, after, **extra)
 

@@ -370,16 +370,16 @@ class SecurityGroupManager:
         final = {k: v[1] for k, v in have.items()}
         target = group_id or f"security-group/{self.p['name']}"
         if plan["revoke"]:
-            ids = [rule_id for _, rule_id in plan["revoke"]]
+            ids = [rule_id for _key, rule_id in plan["revoke"]]
             self.changes.do(
                 f"revoke_{direction}",
                 target,
                 lambda: self.conn.call(
                     "ec2", f"revoke_security_group_{direction}", GroupId=group_id, SecurityGroupRuleIds=ids
                 ),
-                rules=[rule_item(k, have[k][1]) for k, _ in plan["revoke"]],
+                rules=[rule_item(k, have[k][1]) for k, _rule_id in plan["revoke"]],
             )
-            for key, _ in plan["revoke"]:
+            for key, _rule_id in plan["revoke"]:
                 final.pop(key)
         if plan["authorize"]:
             perms = [ip_permission(k, d) for k, d in plan["authorize"]]
@@ -403,9 +403,9 @@ class SecurityGroupManager:
                 lambda: self.conn.call(
                     "ec2", "modify_security_group_rules", GroupId=group_id, SecurityGroupRules=updates
                 ),
-                rules=[rule_item(k, d) for k, _, d in plan["describe"]],
+                rules=[rule_item(k, d) for k, _rule_id, d in plan["describe"]],
             )
-            final.update({k: d for k, _, d in plan["describe"]})
+            final.update({k: d for k, _rule_id, d in plan["describe"]})
         return final
 
     def _absent(self, group) -> dict:

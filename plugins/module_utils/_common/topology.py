@@ -171,13 +171,13 @@ def validate_topology(topology: str, services: list, hosts: list, consumers=None
                 problems.add(na, "cidr", f"{ca} overlaps {nb} ({cb})",
                              "give every network a unique, non-overlapping CIDR: traffic cannot be routed otherwise")
     services_regions: dict = {}
-    for name, region, _ in by_kind["services_vpc"]:
+    for name, region, _hostvars in by_kind["services_vpc"]:
         if region in services_regions:
             problems.add(name, "services_vpc_region", f"= {region} already has services VPC {services_regions[region]}",
                          "declare exactly one services VPC per region")
         services_regions[region] = name
-    transit_regions = {region for _, region, _ in by_kind["transit"]}
-    for name, region, _ in by_kind["spoke"]:
+    transit_regions = {region for _name, region, _hostvars in by_kind["transit"]}
+    for name, region, _hostvars in by_kind["spoke"]:
         if region and region not in services_regions:
             problems.add(name, "spoke_region", f"= {region} has no services VPC",
                          "declare a services VPC (group aws_services_vpc) in that region")
