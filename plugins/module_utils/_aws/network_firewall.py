@@ -26,7 +26,6 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.norma
     tag_list_to_dict,
 )
 
-SERVICE = "network-firewall"
 NOT_FOUND = ("ResourceNotFoundException",)
 PROTOCOLS = ("IP", "TCP", "UDP", "ICMP")
 PORTLESS = ("IP", "ICMP")
@@ -39,30 +38,30 @@ STRICT_DEFAULT_ACTIONS = ["aws:drop_established", "aws:alert_established"]
 
 def describe_rule_group(conn, name: str | None = None, arn: str | None = None, type_: str = "STATEFUL"):
     kwargs = {"RuleGroupArn": arn} if arn else {"RuleGroupName": name, "Type": type_}
-    return conn.call(SERVICE, "describe_rule_group", not_found=NOT_FOUND, **kwargs)
+    return conn.call("network-firewall", "describe_rule_group", not_found=NOT_FOUND, **kwargs)
 
 
 def describe_policy(conn, name: str | None = None, arn: str | None = None):
     kwargs = {"FirewallPolicyArn": arn} if arn else {"FirewallPolicyName": name}
-    return conn.call(SERVICE, "describe_firewall_policy", not_found=NOT_FOUND, **kwargs)
+    return conn.call("network-firewall", "describe_firewall_policy", not_found=NOT_FOUND, **kwargs)
 
 
 def list_rule_groups(conn) -> list:
-    return conn.paginate(SERVICE, "list_rule_groups", "RuleGroups", Scope="ACCOUNT")
+    return conn.paginate("network-firewall", "list_rule_groups", "RuleGroups", Scope="ACCOUNT")
 
 
 def list_policies(conn) -> list:
-    return conn.paginate(SERVICE, "list_firewall_policies", "FirewallPolicies")
+    return conn.paginate("network-firewall", "list_firewall_policies", "FirewallPolicies")
 
 
 def reconcile_tags(conn, changes: Changes, arn: str | None, have: dict, want: dict, purge: bool) -> dict:
     """TagResource / UntagResource so that the resource's tags become ``want``; returns the result."""
     to_set, to_unset = tag_changes(have, want, purge, protected=PROTECTED)
     if to_set:
-        changes.do("tag", arn, lambda: conn.call(SERVICE, "tag_resource", ResourceArn=arn,
+        changes.do("tag", arn, lambda: conn.call("network-firewall", "tag_resource", ResourceArn=arn,
                                                  Tags=tag_dict_to_list(to_set)), tags=to_set)
     if to_unset:
-        changes.do("untag", arn, lambda: conn.call(SERVICE, "untag_resource", ResourceArn=arn,
+        changes.do("untag", arn, lambda: conn.call("network-firewall", "untag_resource", ResourceArn=arn,
                                                    TagKeys=to_unset), keys=to_unset)
     after = {k: v for k, v in have.items() if k not in to_unset}
     after.update(to_set)
@@ -272,7 +271,7 @@ class RuleGroupManager:
         if p.get("description"):
             args["Description"] = p["description"]
         out = self.changes.do("create", f"rule-group/{p['name']}",
-                              lambda: self.conn.call(SERVICE, "create_rule_group", **args), rules=len(rules))
+                              lambda: self.conn.call("network-firewall", "create_rule_group", **args), rules=len(rules))
         after = {"rule_group_name": p["name"], "rule_group_arn": None, "rule_group_id": None, "type": "STATEFUL",
                  "capacity": capacity, "description": p.get("description"), "rule_order": doc[
                      "StatefulRuleOptions"]["RuleOrder"], "rules": rules_view(rules), "tags": tags}
@@ -295,7 +294,7 @@ class RuleGroupManager:
             args = {"RuleGroupArn": arn, "UpdateToken": have["UpdateToken"], "RuleGroup": doc}
             if want_desc is not None:
                 args["Description"] = want_desc
-            self.changes.do("update", arn, lambda: self.conn.call(SERVICE, "update_rule_group", **args),
+            self.changes.do("update", arn, lambda: self.conn.call("network-firewall", "update_rule_group", **args),
                             rules=len(rules))
         after_tags = reconcile_tags(self.conn, self.changes, arn, before["tags"], tags, p.get("purge_tags", True))
         after = dict(before, rules=rules_view(canonical_rule_group(doc)["rules"]), description=want_desc,
@@ -311,7 +310,7 @@ class RuleGroupManager:
                 f"rule group {self.p['name']} is not managed by this collection; left in place"])
         arn = before["rule_group_arn"]
         self.changes.do("delete", arn, lambda: self.conn.call(
-            SERVICE, "delete_rule_group", RuleGroupArn=arn, not_found=NOT_FOUND,
+            "network-firewall", "delete_rule_group", RuleGroupArn=arn, not_found=NOT_FOUND,
             hint="remove the rule group from every firewall policy first"))
         return self.changes.result("rule_group", before, None)
 
@@ -369,7 +368,7 @@ class PolicyManager:
         if self.p.get("description"):
             args["Description"] = self.p["description"]
         out = self.changes.do("create", f"firewall-policy/{self.p['name']}",
-                              lambda: self.conn.call(SERVICE, "create_firewall_policy", **args),
+                              lambda: self.conn.call("network-firewall", "create_firewall_policy", **args),
                               rule_groups=len(doc["StatefulRuleGroupReferences"]))
         resp = (out or {}).get("FirewallPolicyResponse") or {}
         after = self._predicted(doc, tags, resp.get("FirewallPolicyArn"), resp.get("FirewallPolicyId"))
@@ -385,7 +384,7 @@ class PolicyManager:
             args = {"FirewallPolicyArn": arn, "UpdateToken": have["UpdateToken"], "FirewallPolicy": doc}
             if want_desc is not None:
                 args["Description"] = want_desc
-            self.changes.do("update", arn, lambda: self.conn.call(SERVICE, "update_firewall_policy", **args))
+            self.changes.do("update", arn, lambda: self.conn.call("network-firewall", "update_firewall_policy", **args))
         after_tags = reconcile_tags(self.conn, self.changes, arn, before["tags"], tags,
                                     self.p.get("purge_tags", True))
         after = self._predicted(doc, after_tags, arn, before["firewall_policy_id"])
@@ -401,6 +400,6 @@ class PolicyManager:
                 f"firewall policy {self.p['name']} is not managed by this collection; left in place"])
         arn = before["firewall_policy_arn"]
         self.changes.do("delete", arn, lambda: self.conn.call(
-            SERVICE, "delete_firewall_policy", FirewallPolicyArn=arn, not_found=NOT_FOUND,
+            "network-firewall", "delete_firewall_policy", FirewallPolicyArn=arn, not_found=NOT_FOUND,
             hint="delete or re-point the firewalls that use this policy first"))
         return self.changes.result("firewall_policy", before, None)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.network_firewall import (
     NOT_FOUND,
-    SERVICE,
     describe_policy,
     reconcile_tags,
     require_owned,
@@ -32,11 +31,10 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.norma
 )
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.waiter import wait_until
 
-FLAGS = {  # option -> (API field, update call)
-    "delete_protection": ("DeleteProtection", "update_firewall_delete_protection"),
-    "subnet_change_protection": ("SubnetChangeProtection", "update_subnet_change_protection"),
-    "firewall_policy_change_protection": ("FirewallPolicyChangeProtection",
-                                          "update_firewall_policy_change_protection"),
+FLAGS = {  # option -> API field
+    "delete_protection": "DeleteProtection",
+    "subnet_change_protection": "SubnetChangeProtection",
+    "firewall_policy_change_protection": "FirewallPolicyChangeProtection",
 }
 
 
@@ -44,12 +42,27 @@ FLAGS = {  # option -> (API field, update call)
 
 def describe_firewall(conn, name: str | None = None, arn: str | None = None):
     kwargs = {"FirewallArn": arn} if arn else {"FirewallName": name}
-    return conn.call(SERVICE, "describe_firewall", not_found=NOT_FOUND, **kwargs)
+    return conn.call("network-firewall", "describe_firewall", not_found=NOT_FOUND, **kwargs)
 
 
 def list_firewalls(conn, vpc_ids=None) -> list:
     kwargs = {"VpcIds": list(vpc_ids)} if vpc_ids else {}
-    return conn.paginate(SERVICE, "list_firewalls", "Firewalls", **kwargs)
+    return conn.paginate("network-firewall", "list_firewalls", "Firewalls", **kwargs)
+
+
+# Firewall updates, by the action name recorded in ``operations`` (literal calls: tools/iam_policy.py reads them).
+UPDATES = {
+    "update_delete_protection":
+        lambda conn, **kw: conn.call("network-firewall", "update_firewall_delete_protection", **kw),
+    "update_subnet_change_protection":
+        lambda conn, **kw: conn.call("network-firewall", "update_subnet_change_protection", **kw),
+    "update_firewall_policy_change_protection":
+        lambda conn, **kw: conn.call("network-firewall", "update_firewall_policy_change_protection", **kw),
+    "disassociate_subnets": lambda conn, **kw: conn.call("network-firewall", "disassociate_subnets", **kw),
+    "associate_subnets": lambda conn, **kw: conn.call("network-firewall", "associate_subnets", **kw),
+    "associate_firewall_policy": lambda conn, **kw: conn.call("network-firewall", "associate_firewall_policy", **kw),
+    "update_description": lambda conn, **kw: conn.call("network-firewall", "update_firewall_description", **kw),
+}
 
 
 def subnet_azs(conn, subnet_ids: list) -> dict:
@@ -164,11 +177,12 @@ class FirewallManager:
         p = self.p
         args = {"FirewallName": p["name"], "FirewallPolicyArn": policy_arn, "VpcId": p["vpc_id"],
                 "SubnetMappings": [{"SubnetId": s} for s in sorted(azs)], "Tags": tag_dict_to_list(tags)}
-        args.update({api: bool(p.get(opt)) for opt, (api, _call) in FLAGS.items()})
+        args.update({api: bool(p.get(opt)) for opt, api in FLAGS.items()})
         if p.get("description"):
             args["Description"] = p["description"]
         out = self.changes.do("create", f"firewall/{p['name']}",
-                              lambda: self.conn.call(SERVICE, "create_firewall", **args), subnets=sorted(azs))
+                              lambda: self.conn.call("network-firewall", "create_firewall", **args),
+                              subnets=sorted(azs))
         if out:
             created = self._wait_ready(out["Firewall"]["FirewallArn"])
             return self.changes.result("firewall", None, describe_result(created))
@@ -180,17 +194,18 @@ class FirewallManager:
                  "endpoint_ids": {e["availability_zone"]: None for e in eps}, "tags": tags}
         return self.changes.result("firewall", None, after)
 
-    def _call(self, action: str, method: str, arn: str, **kwargs):
+    def _call(self, action: str, arn: str, **kwargs):
+        """One firewall update with the current UpdateToken; the answer's token is kept for the next one."""
         def apply():
-            out = self.conn.call(SERVICE, method, FirewallArn=arn, UpdateToken=self.token, **kwargs)
+            out = UPDATES[action](self.conn, FirewallArn=arn, UpdateToken=self.token, **kwargs)
             self.token = out.get("UpdateToken", self.token)
             return out
         return self.changes.do(action, arn, apply, **kwargs)
 
     def _set_flags(self, arn: str, before: dict, value: bool):
-        for opt, (api, call) in FLAGS.items():
+        for opt, api in FLAGS.items():
             if self.p.get(opt) is not None and bool(self.p[opt]) == value and before[opt] != value:
-                self._call("update_" + opt, call, arn, **{api: value})
+                self._call("update_" + opt, arn, **{api: value})
 
     def _update(self, have: dict, azs: dict, policy_arn: str, tags: dict) -> dict:
         p = self.p
@@ -204,13 +219,13 @@ class FirewallManager:
         add, remove = plan_subnets(before["subnet_ids"], list(azs))
         # A new subnet in an AZ the firewall already covers must wait for the old one to go.
         if remove:
-            self._call("disassociate_subnets", "disassociate_subnets", arn, SubnetIds=remove)
+            self._call("disassociate_subnets", arn, SubnetIds=remove)
         if add:
-            self._call("associate_subnets", "associate_subnets", arn, SubnetMappings=[{"SubnetId": s} for s in add])
+            self._call("associate_subnets", arn, SubnetMappings=[{"SubnetId": s} for s in add])
         if policy_arn != before["firewall_policy_arn"]:
-            self._call("associate_firewall_policy", "associate_firewall_policy", arn, FirewallPolicyArn=policy_arn)
+            self._call("associate_firewall_policy", arn, FirewallPolicyArn=policy_arn)
         if p.get("description") is not None and p["description"] != (before["description"] or ""):
-            self._call("update_description", "update_firewall_description", arn, Description=p["description"])
+            self._call("update_description", arn, Description=p["description"])
         self._set_flags(arn, before, True)
         after_tags = reconcile_tags(self.conn, self.changes, arn, before["tags"], tags, p.get("purge_tags", True))
         if self.changes.changed and not self.changes.check_mode:
@@ -238,7 +253,7 @@ class FirewallManager:
             raise ConflictError(f"Firewall {self.p['name']} has delete protection on. Fix: run with "
                                 "delete_protection=false and state=present first, then remove it.", name=self.p["name"])
         arn = before["firewall_arn"]
-        self.changes.do("delete", arn, lambda: self.conn.call(SERVICE, "delete_firewall", FirewallArn=arn,
+        self.changes.do("delete", arn, lambda: self.conn.call("network-firewall", "delete_firewall", FirewallArn=arn,
                                                               not_found=NOT_FOUND))
         if not self.changes.check_mode and self.p.get("wait", True):
             wait_until(lambda: describe_firewall(self.conn, arn=arn) or {}, lambda o: not o,
