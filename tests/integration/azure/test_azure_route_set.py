@@ -1,0 +1,83 @@
+"""azure_route_set against the ARM emulator, read back through azure-mgmt-network."""
+
+from __future__ import annotations
+
+from conftest import LOCATION, POLL
+
+
+def _routes(network, rg, table):
+    got = network.route_tables.get(rg, table).as_dict()
+    return {r["name"]: (r["properties"]["addressPrefix"], r["properties"]["nextHopType"])
+            for r in got["properties"].get("routes") or []}, got
+
+
+def test_four_pass_creates_table_routes_and_association(four_pass, network, rg, vnet):
+    vnet("spoke", "10.20.0.0/16", {"app": "10.20.1.0/24", "data": "10.20.2.0/24"})
+    args = {"resource_group": rg, "route_table": "rt-app", "location": LOCATION, "topology": "t1",
+            "config": [{"address_prefix": "10.100.0.0/22"}, {"address_prefix": "10.100.4.0/22"}],
+            "subnets": [{"virtual_network": "spoke", "name": "app"}], "state": "overridden"}
+    check1, apply1, _ = four_pass("azure_route_set", args, "route_table")
+    assert [o["action"] for o in apply1["operations"]] == [
+        "create_route_table", "create_route", "create_route", "write_route_table", "associate_subnet"]
+    routes, table = _routes(network, rg, "rt-app")
+    assert routes == {"cloudnet-10.100.0.0_22": ("10.100.0.0/22", "VirtualNetworkGateway"),
+                      "cloudnet-10.100.4.0_22": ("10.100.4.0/22", "VirtualNetworkGateway")}
+    assert table["tags"] == {"cloudnet:managed-by": "cloudnet.privatelink", "cloudnet:topology": "t1"}
+    subnet = network.subnets.get(rg, "spoke", "app").as_dict()
+    assert subnet["properties"]["routeTable"]["id"].lower() == table["id"].lower()
+    assert network.subnets.get(rg, "spoke", "data").as_dict()["properties"].get("routeTable") is None
+    assert check1["route_table"]["routes"] == apply1["route_table"]["routes"]
+
+
+def test_foreign_routes_untouched_conflict_and_take_over(module, network, rg, vnet):
+    body = {"location": LOCATION, "properties": {"routes": [
+        {"name": "onprem", "properties": {"addressPrefix": "192.168.0.0/16", "nextHopType": "VirtualNetworkGateway"}},
+        {"name": "legacy", "properties": {"addressPrefix": "10.100.0.0/22", "nextHopType": "Internet"}}]}}
+    network.route_tables.begin_create_or_update(rg, "rt-brown", body, polling_interval=POLL).result()
+    base = {"resource_group": rg, "route_table": "rt-brown", "state": "overridden",
+            "config": [{"address_prefix": "10.100.0.0/22"}, {"address_prefix": "10.100.8.0/22"}]}
+    failed = module("azure_route_set", base, expect_failure=True)
+    assert "legacy" in failed["msg"] and "take_over" in failed["msg"]
+    routes, _ = _routes(network, rg, "rt-brown")
+    assert set(routes) == {"onprem", "legacy"}, "a failed plan must not write"
+    taken = module("azure_route_set", dict(base, take_over=True))
+    assert [o["action"] for o in taken["operations"]] == ["take_over_route", "create_route", "write_route_table"]
+    routes, table = _routes(network, rg, "rt-brown")
+    assert routes == {"onprem": ("192.168.0.0/16", "VirtualNetworkGateway"),
+                      "cloudnet-10.100.0.0_22": ("10.100.0.0/22", "VirtualNetworkGateway"),
+                      "cloudnet-10.100.8.0_22": ("10.100.8.0/22", "VirtualNetworkGateway")}
+    assert not table.get("tags"), "an existing route table is not retagged"
+    gathered = module("azure_route_set", {"resource_group": rg, "route_table": "rt-brown", "state": "gathered"})
+    assert gathered["changed"] is False
+    assert [g["address_prefix"] for g in gathered["gathered"]] == ["10.100.0.0/22", "10.100.8.0/22"]
+    deleted = module("azure_route_set", {"resource_group": rg, "route_table": "rt-brown", "state": "deleted"})
+    assert [o["action"] for o in deleted["operations"]] == ["delete_route", "delete_route", "write_route_table"]
+    routes, _ = _routes(network, rg, "rt-brown")
+    assert routes == {"onprem": ("192.168.0.0/16", "VirtualNetworkGateway")}
+
+
+def test_subnet_on_foreign_route_table_is_a_conflict(module, network, rg, vnet):
+    vnet("v2", "10.30.0.0/16", {"app": "10.30.1.0/24"})
+    other = network.route_tables.begin_create_or_update(rg, "rt-other", {"location": LOCATION},
+                                                        polling_interval=POLL).result()
+    sub = network.subnets.get(rg, "v2", "app").as_dict()
+    sub["properties"]["routeTable"] = {"id": other.id}
+    network.subnets.begin_create_or_update(rg, "v2", "app", sub, polling_interval=POLL).result()
+    args = {"resource_group": rg, "route_table": "rt-new", "location": LOCATION,
+            "config": [{"address_prefix": "10.100.0.0/22"}], "subnets": [{"virtual_network": "v2", "name": "app"}]}
+    failed = module("azure_route_set", args, expect_failure=True)
+    assert "rt-other" in failed["msg"]
+    module("azure_route_set", dict(args, take_over=True))
+    assert network.subnets.get(rg, "v2", "app").as_dict()["properties"]["routeTable"]["id"].endswith("/rt-new")
+
+
+def test_rendered_needs_no_credentials(module, emulator):
+    before = emulator.calls.count()
+    out = module("azure_route_set", {"resource_group": "rg", "route_table": "rt", "location": LOCATION,
+                                     "subscription_id": "00000000-0000-0000-0000-000000000001",
+                                     "config": [{"address_prefix": "10.100.0.0/22"}], "state": "rendered"})
+    assert emulator.calls.count() == before
+    assert out["rendered"][0]["method"] == "PUT"
+    assert out["rendered"][0]["body"]["properties"]["routes"] == [
+        {"name": "cloudnet-10.100.0.0_22",
+         "properties": {"addressPrefix": "10.100.0.0/22", "nextHopType": "VirtualNetworkGateway"}}]
