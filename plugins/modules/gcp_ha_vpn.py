@@ -209,6 +209,7 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.modul
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._gcp.connection import (
     LazyConnection,
     gcp_argument_spec,
+    run_manager,
 )
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._gcp.ha_vpn import HaVpnManager
 
@@ -244,7 +245,7 @@ def main():
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            required_if=[("state", "present", ["network"])])
 
-    run(module, lambda m: HaVpnManager(LazyConnection(m.params), m.params, m.check_mode).ensure())
+    run(module, lambda m: run_manager(m, lambda x: HaVpnManager(LazyConnection(x.params), x.params, x.check_mode)))
 
 
 if __name__ == "__main__":

@@ -268,6 +268,14 @@ class GcpConnection:
         return op
 
 
+def run_manager(module, make_manager) -> dict:
+    """Run ``make_manager(module).ensure()`` and hand its ``warnings`` to ``module.warn``."""
+    result = make_manager(module).ensure()
+    for warning in result.pop("warnings", None) or []:
+        module.warn(warning)
+    return result
+
+
 class LazyConnection:
     """A GcpConnection built on first use, so managers validate every option before credentials are read."""
 

@@ -149,6 +149,7 @@ class HaVpnManager:
         self.want = validate(params)
         self.changes = Changes(check_mode)
         self.timeout = params.get("wait_timeout") or 300
+        self.warnings = []
 
     # paths
     def _regional(self, collection: str, name: str = "") -> str:
@@ -243,7 +244,10 @@ class HaVpnManager:
         after = self.describe(self.read()) if (self.changes.changed and not self.changes.check_mode) else None
         if after is None:
             after = self.describe(self._predicted) if self.changes.changed else before
-        return self.changes.result("ha_vpn", before, after)
+        result = self.changes.result("ha_vpn", before, after)
+        if self.warnings:
+            result["warnings"] = self.warnings
+        return result
 
     def _present(self, have: dict):
         w, project = self.want, self.conn.project
@@ -345,6 +349,12 @@ class HaVpnManager:
         if router_owned and not router.get("interfaces") and not router.get("bgpPeers"):
             self._write("delete", w["router"], "DELETE", self._regional("routers", w["router"]), kind="router")
             router = None
+        ext_owned = own.labels_owned((have["external"] or {}).get("labels"), self.topology)
+        gw_owned = own.labels_owned((have["gateway"] or {}).get("labels"), self.topology)
+        for kind, obj, owned in (("router", router, router_owned), ("externalVpnGateway", have["external"], ext_owned),
+                                 ("vpnGateway", have["gateway"], gw_owned)):
+            if obj is not None and not owned:
+                self.warnings.append(f"{kind} {obj['name']} is not managed by topology {self.topology}; left in place")
         ext = have["external"]
         if ext and own.labels_owned(ext.get("labels"), self.topology):
             self._write("delete", w["external"], "DELETE",

@@ -59,7 +59,7 @@ def compute(gcp, credentials):
 def dns_api(gcp, credentials):
     """google-api-python-client Cloud DNS v1 (static discovery document) on the emulator."""
     return discovery.build("dns", "v1", credentials=credentials, static_discovery=True,
-                           client_options={"api_endpoint": gcp.dns_endpoint})
+                           client_options={"api_endpoint": gcp.url + "/"})
 
 
 @pytest.fixture(scope="session")

@@ -86,6 +86,7 @@ def test_foreign_gateway_with_the_same_name_is_refused(module, session, gcp, net
     assert not any(s in json.dumps(failed) for s in SECRETS)
     kept = module("gcp_ha_vpn", {"name": f"vpn-{uid}", "region": REGION, "topology": "itest", "state": "absent"})
     assert kept["changed"] is False  # absent never deletes what it does not own
+    assert any(f"vpnGateway vpn-{uid} is not managed" in w for w in kept["warnings"])
 
 
 def test_immutable_tunnel_change_fails_before_any_write(module, gcp, network, uid):
