@@ -37,7 +37,7 @@ options:
   cloud_environment:
     description:
       - V(AzureCloud), V(AzureChinaCloud), V(AzureUSGovernment), or the URL of a cloud metadata endpoint,
-        read as C(GET <url>/metadata/endpoints) (Azure Stack, private clouds, a local test cloud): its
+        read as C(GET <url>/metadata/endpoints) (Azure Stack, private clouds, a local test cloud); its
         C(resourceManager) is the ARM endpoint, C(authentication.loginEndpoint) the authority and
         C(authentication.audiences[0]) the token audience.
       - Also read from E(AZURE_CLOUD_ENVIRONMENT).
