@@ -5,6 +5,10 @@ Creates (idempotently, found again by Name tag):
   holding routes the collection does not own (default route to the internet gateway);
 - rogue endpoints the governance audit must find: an SSM interface endpoint with private DNS on in
   app-orders, an S3 gateway endpoint in app-analytics (allowed), an STS endpoint in app-payments;
+- a second account (``OTHER_ACCOUNT``, reached by STS assume-role as the audit reaches application
+  accounts) with the application VPC app-ledger holding a duplicate STS endpoint (private DNS on) and a
+  KMS endpoint, a service the catalog does not provide (the audit reports it, remediation never touches
+  it); ``governance_targets`` for both accounts is written with the SaaS service name;
 - a SaaS provider VPC with a Network Load Balancer and a VPC endpoint service, the stand-in for a
   third-party PrivateLink service (Snowflake, MuleSoft...). Its service name is written to
   inventories/sandbox/group_vars/all/zz_seeded.yml (not tracked) and to <state-dir>/seed.json.
@@ -32,6 +36,12 @@ SPOKES = {
     "app-analytics": {"cidr": "10.3.0.0/16", "rogue": [("s3", "Gateway")]},
 }
 PROVIDER = {"name": "saas-provider", "cidr": "10.200.0.0/16"}
+# Application spokes in a second account: same shape, reached through STS assume-role.
+OTHER_ACCOUNT = "210987654321"
+OTHER_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/cloudnet-governance"
+OTHER_SPOKES = {
+    "app-ledger": {"cidr": "10.4.0.0/16", "rogue": [("sts", "Interface"), ("kms", "Interface")]},
+}
 
 
 def _tags(name: str, resource: str) -> list:
@@ -114,21 +124,39 @@ def ensure_provider(ec2, elbv2) -> str:
     return cfg["ServiceName"]
 
 
-def seed(state_dir: Path | None, vars_out: Path = SEEDED_VARS) -> dict:
-    session = boto3.session.Session(region_name=REGION)
-    ec2, elbv2 = session.client("ec2"), session.client("elbv2")
-    out = {"spokes": {}, "rogue_endpoints": []}
-    for name, spec in SPOKES.items():
+def _seed_spokes(ec2, spokes: dict, out: dict) -> None:
+    for name, spec in spokes.items():
         vpc = ensure_vpc(ec2, name, spec["cidr"])
         out["spokes"][name] = vpc
         for service, kind in spec["rogue"]:
             out["rogue_endpoints"].append(
                 {"vpc": name, "service": service, "type": kind,
                  "vpc_endpoint_id": ensure_rogue_endpoint(ec2, name, vpc, service, kind)})
+
+
+def other_account_session(session) -> boto3.session.Session:
+    creds = session.client("sts").assume_role(RoleArn=OTHER_ROLE, RoleSessionName="sandbox-seed")["Credentials"]
+    return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                                 aws_session_token=creds["SessionToken"], region_name=REGION)
+
+
+def seed(state_dir: Path | None, vars_out: Path = SEEDED_VARS) -> dict:
+    session = boto3.session.Session(region_name=REGION)
+    ec2, elbv2 = session.client("ec2"), session.client("elbv2")
+    out = {"spokes": {}, "rogue_endpoints": []}
+    _seed_spokes(ec2, SPOKES, out)
+    other = {"spokes": {}, "rogue_endpoints": []}
+    _seed_spokes(other_account_session(session).client("ec2"), OTHER_SPOKES, other)
+    out["other_accounts"] = {"apps": {"account_id": OTHER_ACCOUNT, "assume_role_arn": OTHER_ROLE, **other}}
     out["saas_service_name"] = ensure_provider(ec2, elbv2)
     vars_out.write_text(
         "---\n# Written by `python -m sandbox.seed`; not tracked. The sandbox's stand-in SaaS endpoint service.\n"
-        f"sandbox_saas_service_name: {out['saas_service_name']}\n")
+        f"sandbox_saas_service_name: {out['saas_service_name']}\n"
+        "# The accounts the governance audit (and remediation) covers: this one and the seeded application account.\n"
+        "governance_targets:\n"
+        "  - name: hub\n"
+        "  - name: apps\n"
+        f"    assume_role_arn: {OTHER_ROLE}\n")
     if state_dir:
         state_dir.mkdir(parents=True, exist_ok=True)
         (state_dir / "seed.json").write_text(json.dumps(out, indent=2))
@@ -142,8 +170,10 @@ def main(argv=None):
                         help="YAML file receiving sandbox_saas_service_name (default: the sandbox inventory)")
     args = parser.parse_args(argv)
     out = seed(args.state_dir, args.vars_out)
+    other = out["other_accounts"]["apps"]
     print(f"seeded {len(out['spokes'])} brownfield spokes, {len(out['rogue_endpoints'])} team-made endpoints, "
-          f"SaaS stand-in {out['saas_service_name']}")
+          f"{len(other['spokes'])} spoke(s) with {len(other['rogue_endpoints'])} team-made endpoints in account "
+          f"{other['account_id']}, SaaS stand-in {out['saas_service_name']}")
 
 
 if __name__ == "__main__":

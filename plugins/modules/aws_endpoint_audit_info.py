@@ -17,7 +17,7 @@ description:
   - Flags endpoint policies that allow any principal on any resource without an organization, account
     or network condition, S3 policies reaching buckets outside the declared ones, and interface endpoint
     security groups admitting networks wider than the declared consumers.
-  - Read-only. Remediation is a separate, explicit step.
+  - Read-only. Remediation is a separate, explicit step (M(cloudnet.privatelink.aws_endpoint_remediation)).
 options:
   targets:
     description:
@@ -84,6 +84,14 @@ endpoints:
     account:
       description: Target label or account ID.
       type: str
+    target_index:
+      description:
+        - Index in O(targets) of the target the endpoint was found with (null without targets), so a
+          remediation step can reach the endpoint's account with the same options.
+      type: int
+    managed:
+      description: Whether the endpoint carries the collection's ownership tag.
+      type: bool
     region:
       description: Region.
       type: str
@@ -137,7 +145,7 @@ def audit(module):
             raise ValidationError(f"targets[{i}]", sorted(unknown), "has unknown keys",
                                   "use name, assume_role_arn, assume_role_external_id and regions")
     results = []
-    for t in targets:
+    for index, t in enumerate(targets):
         for region in t.get("regions") or [p.get("region")]:
             params = copy.deepcopy(p)
             params["region"] = region
@@ -147,7 +155,10 @@ def audit(module):
             conn = AwsConnection(params)
             endpoints, groups = read_account(conn)
             label = t.get("name") or conn.account_id()
-            results += audit_endpoints(endpoints, groups, policy, label, conn.region)
+            found = audit_endpoints(endpoints, groups, policy, label, conn.region)
+            for item in found:
+                item["target_index"] = index if p["targets"] else None
+            results += found
     return {"changed": False, "endpoints": results, "summary": summarize(results)}
 
 

@@ -27,7 +27,8 @@ description:
     classified central, allowed or unknown, endpoints managed by this collection and endpoint types other
     than interface and gateway are refused before any change.
   - Check mode returns the plan (O(vpc_endpoint_id), each step with C(planned) or C(ok), the operations)
-    without any mutating call.
+    without any mutating call. Outside check mode a missing central endpoint or zone fails the run before
+    any change.
   - The module's connection options are those of the account and region holding the duplicate endpoint;
     O(hub) gives the account holding the central endpoint and zones.
 options:
@@ -122,7 +123,8 @@ remediation:
     steps:
       description:
         - The steps in order, each with C(status) C(ok) (already done), C(planned) (check mode),
-          C(changed) (done now) or C(kept) (deletion not allowed).
+          C(changed) (done now) or C(kept) (deletion not allowed). In check mode, when the central endpoint
+          or zones do not exist yet, step 1 is C(blocked) (with C(reason)) and the others C(waiting).
       type: list
       elements: dict
       sample: [{"step": "ensure_central", "status": "ok"}, {"step": "disable_private_dns", "status": "changed"},

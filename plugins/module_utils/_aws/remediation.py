@@ -153,7 +153,12 @@ class RemediationManager:
                                 "endpoints the audit classifies as duplicate; report the others.", status="refused")
         self.region = self.conn.region
         before = self._view(ep, self._associated(ep))
-        central, zones = self._ensure_central(ep)
+        try:
+            central, zones = self._ensure_central(ep)
+        except ConflictError as err:
+            if not self.changes.check_mode or err.details.get("step") != "ensure_central":
+                raise
+            return self._blocked_plan(ep, before, err.message)
         zone_ids = [z["hosted_zone_id"] for z in zones]
         ep = self._disable_private_dns(ep)
         self._associate(ep, zone_ids)
@@ -294,6 +299,16 @@ class RemediationManager:
             raise ConflictError(f"zones {missing} are not associated with {ep['VpcId']} yet; {ep_id} not deleted. "
                                 "Fix: re-run once the associations are in place.", status="blocked",
                                 step="delete_endpoint")
+
+    def _blocked_plan(self, ep: dict, before: dict, reason: str) -> dict:
+        """Check mode without the central endpoint or zones yet (a run that also creates them plans
+        them first): the plan shows the later steps as waiting on step 1, and no operation."""
+        self.warnings.append(f"{ep['VpcEndpointId']}: {reason}")
+        self.steps = [{"step": "ensure_central", "status": "blocked", "reason": reason}] + [
+            {"step": s, "status": "waiting"} for s in STEPS[1:]]
+        after = dict(before, plan=[f"1. {reason}"] + [f"{i + 2}. {s}: waits for step 1" for i, s in
+                                                         enumerate(STEPS[1:])])
+        return self._result(before, after, None, [])
 
     # result --------------------------------------------------------------------------------------------
     def _describe_step(self, step: dict, ep: dict, central: dict, zone_ids: list) -> str:
