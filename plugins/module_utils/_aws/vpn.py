@@ -358,6 +358,8 @@ class VpnConnectionManager:
 
     def _update(self, have: dict, tunnels: list, tags: dict) -> dict:
         vpn_id = have["VpnConnectionId"]
+        if have.get("State") == "pending":
+            have = self._wait(vpn_id) or have  # an earlier run may have stopped waiting (wait=false or a crash)
         before_att = vpn_attachment(self.conn, vpn_id)
         before = self._describe(have, before_att and before_att["TransitGatewayAttachmentId"])
         if bool((have.get("Options") or {}).get("StaticRoutesOnly")) != bool(self.p.get("static_routes_only")) \
