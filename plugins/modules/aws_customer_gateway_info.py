@@ -24,7 +24,7 @@ options:
     elements: str
     default: []
   filters:
-    description: EC2 C(DescribeCustomerGateways) filters as C({name: value or [values]}).
+    description: "EC2 C(DescribeCustomerGateways) filters as C({name: value or [values]})."
     type: dict
     default: {}
 extends_documentation_fragment:

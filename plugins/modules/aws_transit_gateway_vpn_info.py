@@ -31,7 +31,7 @@ options:
     elements: str
     default: []
   filters:
-    description: EC2 C(DescribeVpnConnections) filters as C({name: value or [values]}).
+    description: "EC2 C(DescribeVpnConnections) filters as C({name: value or [values]})."
     type: dict
     default: {}
 extends_documentation_fragment:
