@@ -14,7 +14,7 @@ def zone_args(uid, network, service):
 
 
 @pytest.mark.parametrize("service", ["s3", "lambda"])
-def test_four_pass_private_forwarding_zone(four_pass, dns_api, network, uid, service):
+def test_four_pass_private_forwarding_zone(four_pass, module, dns_api, network, uid, service):
     result = four_pass("gcp_dns_forwarding_zone", zone_args(uid, network, service), "zone")
     zone = dns_api.managedZones().get(project=PROJECT, managedZone=f"aws-{service}-{uid}").execute()
     assert zone["dnsName"] == f"{service}.us-east-1.amazonaws.com."
@@ -26,6 +26,10 @@ def test_four_pass_private_forwarding_zone(four_pass, dns_api, network, uid, ser
                               "cloudnet-topology": "itest"}
     assert result["zone"]["id"] == zone["id"]
     assert [t["ipv4_address"] for t in result["zone"]["targets"]] == ["10.100.2.10", "10.100.3.10"]
+    info = module("gcp_dns_forwarding_zone_info", {"dns_name": f"{service}.us-east-1.amazonaws.com",
+                                                    "managed_only": True, "topology": "itest"})
+    assert result["zone"] in info["zones"]
+    assert module("gcp_dns_forwarding_zone_info", {"name": f"aws-{service}-{uid}"})["zones"] == [result["zone"]]
 
 
 def test_update_targets_and_networks_then_absent(module, dns_api, gcp, network, session, uid):

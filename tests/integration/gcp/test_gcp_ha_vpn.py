@@ -23,7 +23,7 @@ def args_for(network, uid, tunnels=2):
     }
 
 
-def test_four_pass_builds_the_whole_link(four_pass, compute, network, uid):
+def test_four_pass_builds_the_whole_link(four_pass, module, compute, network, uid):
     args = args_for(network, uid)
     result = four_pass("gcp_ha_vpn", args, "ha_vpn")
     text = json.dumps(result)
@@ -52,6 +52,9 @@ def test_four_pass_builds_the_whole_link(four_pass, compute, network, uid):
     status = compute("Routers").get_router_status(project=PROJECT, region=REGION, router=f"vpn-{uid}-router")
     assert {p.status for p in status.result.bgp_peer_status} == {"UP"}
     assert [t["name"] for t in result["ha_vpn"]["tunnels"]] == [f"vpn-{uid}-t0", f"vpn-{uid}-t1"]
+    info = module("gcp_ha_vpn_info", {"name": f"vpn-{uid}", "region": REGION, "topology": "itest"})
+    assert info["ha_vpns"] == [result["ha_vpn"]]
+    assert module("gcp_ha_vpn_info", {"name": f"none-{uid}", "region": REGION})["ha_vpns"] == []
 
 
 def test_purge_removes_a_tunnel_and_its_router_entries_then_absent_removes_only_owned(
