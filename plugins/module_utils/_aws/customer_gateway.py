@@ -161,7 +161,7 @@ class CustomerGatewayManager:
             )
         args = {"Type": "ipsec.1", "IpAddress": ip, "TagSpecifications": tag_specification("customer-gateway", tags)}
         if asn > MAX_2BYTE_FIELD:
-            args["BgpAsnExtended"] = str(asn)
+            args["BgpAsnExtended"] = asn
         else:
             args["BgpAsn"] = asn
         if self.p.get("device_name"):
