@@ -31,6 +31,7 @@ MODULES = (
     "lifecycle",
     "network_firewall_policies",
     "network_firewall_firewalls",
+    "auth_error_formats",
 )
 
 _LOCK = threading.Lock()
