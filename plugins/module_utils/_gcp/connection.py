@@ -179,7 +179,7 @@ class GcpConnection:
         return self.settings[api] + path.lstrip("/")
 
     def request(self, method: str, api: str, path: str, body=None, params=None, operation: str = "",
-                not_found=False):
+                not_found=False, http_timeout=None):
         """One REST call with retries. Returns the decoded JSON (``{}`` for empty answers).
 
         ``not_found=True`` returns None on 404 instead of raising.
@@ -194,8 +194,10 @@ class GcpConnection:
             attempt += 1
             try:
                 response = self.session.request(method, self.url(api, path), json=body, params=params or None,
-                                                timeout=self.timeout)
+                                                timeout=http_timeout or self.timeout)
             except requests.exceptions.RequestException as err:
+                if http_timeout is not None and isinstance(err, requests.exceptions.ReadTimeout):
+                    raise  # the caller bounded this call on purpose (operation waits)
                 if attempt > self.retries:
                     raise ApiError("GCP", operation, type(err).__name__, str(err)[:300],
                                    hint="check the network path to the API endpoint.") from None
@@ -258,9 +260,16 @@ class GcpConnection:
         else:
             path = f"projects/{self.project}/global/operations/{op['name']}"
         while op.get("status") != "DONE":
-            if self._clock() >= deadline:
+            remaining = deadline - self._clock()
+            if remaining <= 0:
                 raise WaitTimeoutError(what, timeout, op.get("status"))
-            op = self.request("POST", "compute", path + "/wait", operation=f"wait for {what}")
+            # operations.wait blocks up to about 2 minutes on GCP; the HTTP timeout keeps the whole wait
+            # within ``timeout`` (a timed-out wait call just means the operation is still running).
+            try:
+                op = self.request("POST", "compute", path + "/wait", operation=f"wait for {what}",
+                                  http_timeout=max(1.0, min(float(self.timeout), remaining + 1.0)))
+            except requests.exceptions.ReadTimeout:
+                continue
         if op.get("error"):
             first = (op["error"].get("errors") or [{}])[0]
             raise ApiError("GCP", what, str(first.get("code", "operationError")), str(first.get("message", op)),

@@ -189,3 +189,21 @@ def test_lazy_connection_is_built_on_first_use():
     lazy = gc.LazyConnection({})
     with pytest.raises(CredentialsError):
         lazy.project  # noqa: B018
+
+
+def test_a_timed_out_wait_call_counts_as_still_running_and_the_wait_stays_bounded():
+    import requests
+
+    clock = Clock()
+    running = {"status": "RUNNING", "name": "op1", "selfLink": "x/compute/v1/projects/p/global/operations/op1"}
+
+    class Blocking(Session):
+        def request(self, method, url, json=None, params=None, timeout=None):
+            self.requests.append({"timeout": timeout})
+            clock.now += timeout
+            raise requests.exceptions.ReadTimeout("read timed out")
+
+    c = gc.GcpConnection({"project": "p"}, session=Blocking([]), clock=clock)
+    with pytest.raises(WaitTimeoutError):
+        c.wait_operation(running, 10, "create x")
+    assert c._session.requests[0]["timeout"] == 11.0 and clock.now <= 12
