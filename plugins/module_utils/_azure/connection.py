@@ -198,11 +198,13 @@ class AzureConnection:
     def client(self, service: str):
         """``network`` (azure-mgmt-network) or ``dnsresolver`` (azure-mgmt-dnsresolver)."""
         if service not in self._clients:
+            retries = int(self.params.get("retries") if self.params.get("retries") is not None else 10)
             kwargs = {
                 "base_url": self.cloud["resource_manager"],
                 "credential_scopes": [self.cloud["audience"].rstrip("/") + "/.default"],
                 "connection_verify": self._verify(),
-                "retry_total": int(self.params.get("retries") if self.params.get("retries") is not None else 10),
+                "retry_total": retries,
+                "retry_status": retries,
                 "retry_backoff_factor": 0.8,
                 "retry_backoff_max": 60,
             }
