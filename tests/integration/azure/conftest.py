@@ -37,6 +37,7 @@ def _clean(emulator):
     before = len(emulator.schema_violations)
     yield
     emulator.faults.clear()
+    emulator.configure(lro_seconds={})
     assert emulator.schema_violations[before:] == [], "the emulator strayed from the SDK schemas"
 
 
