@@ -227,3 +227,123 @@ def test_bad_input_fails_before_any_call(module, sandbox, control):
                                               "central_services": ["ssm"]}, expect_failure=True)
     assert "vpc_endpoint_id" in bad["msg"]
     assert sandbox.calls_total() == before
+
+
+# --- the role through playbooks/audit.yml on a seeded sandbox (two accounts) ---------------------------
+
+CATALOG = {"cloudnet_services": [{"name": "ssm"}, {"name": "sts"}, {"name": "s3", "gateway": True}]}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from harness import ensure_collection_tree
+
+    from sandbox.aws import server
+    from sandbox.aws.client import SandboxControl
+
+    repo = Path(__file__).resolve().parents[2]
+    emu = server.start(host="127.0.0.1", port=0)
+    state = tmp_path_factory.mktemp("governance")
+    env = dict(os.environ)
+    env.update(emu.env())
+    env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_NOCOLOR": "1",
+                "PYTHONPATH": str(repo)})
+    seed_vars = state / "seeded.yml"
+    subprocess.run([sys.executable, "-m", "sandbox.seed", "--state-dir", str(state), "--vars-out", str(seed_vars)],
+                   env=env, cwd=repo, check=True, capture_output=True, text=True)
+    extra = state / "extra.json"
+    extra.write_text(json.dumps(dict(CATALOG, governance_report_dir=str(state / "reports"))))
+
+    def playbook(name, *args):
+        cmd = [str(Path(sys.executable).parent / "ansible-playbook"), name, "-i", "inventories/sandbox",
+               "-e", f"@{seed_vars}", "-e", f"@{extra}", *args]
+        proc = subprocess.run(cmd, env=env, cwd=repo, capture_output=True, text=True, timeout=900, check=False)
+        assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+        return proc.stdout
+
+    def client(service, role=None):
+        kwargs = {"endpoint_url": emu.url, "region_name": "us-east-1",
+                  "aws_access_key_id": env["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
+        if role:
+            creds = boto3.client("sts", **kwargs).assume_role(RoleArn=role, RoleSessionName="check")["Credentials"]
+            kwargs.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                          aws_session_token=creds["SessionToken"])
+        return boto3.client(service, **kwargs)
+
+    yield {"playbook": playbook, "client": client, "control": SandboxControl(emu.url), "reports": state / "reports",
+           "seed": json.loads((state / "seed.json").read_text())}
+    emu.stop()
+
+
+def _recap(output):
+    import re
+    return {h: {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", f)}
+            for h, f in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", output, flags=re.M)}
+
+
+def _report(seeded, kind):
+    import json
+    return json.loads((seeded["reports"] / f"endpoint-{kind}-us-east-1.json").read_text())
+
+
+def test_playbook_audit_then_remediate_across_two_accounts(seeded):
+    control, seed = seeded["control"], seeded["seed"]
+    ids = {(r["vpc"], r["service"]): r["vpc_endpoint_id"] for r in seed["rogue_endpoints"]}
+    apps = seed["other_accounts"]["apps"]
+    other = {(r["vpc"], r["service"]): r["vpc_endpoint_id"] for r in apps["rogue_endpoints"]}
+    duplicates = {ids[("app-payments", "sts")], ids[("app-orders", "ssm")], other[("app-ledger", "sts")]}
+
+    # Audit mode never writes; it classifies the seeded endpoints of both accounts.
+    control.reset_calls()
+    seeded["playbook"]("playbooks/audit.yml")
+    assert control.mutating_calls() == []
+    audit = {e["vpc_endpoint_id"]: e for e in _report(seeded, "audit")["endpoints"]}
+    assert {i for i, e in audit.items() if e["classification"] == "duplicate"} == duplicates
+    assert audit[ids[("app-analytics", "s3")]]["classification"] == "allowed"
+    assert audit[other[("app-ledger", "kms")]]["classification"] == "unknown"
+    assert audit[other[("app-ledger", "sts")]]["account"] == "apps"
+
+    # The central endpoints and zones (what site.yml's services play builds).
+    seeded["playbook"]("site.yml", "--limit", "services-use1")
+
+    # --check shows the plan per duplicate and writes nothing.
+    control.reset_calls()
+    out = seeded["playbook"]("playbooks/audit.yml", "-e", "governance_mode=remediate", "--check", "--diff")
+    assert control.mutating_calls() == [], [c["operation"] for c in control.mutating_calls()]
+    plan = {r["vpc_endpoint_id"]: r for r in _report(seeded, "remediation")["remediation"]}
+    assert set(plan) == duplicates
+    for r in plan.values():
+        assert [s["step"] for s in r["steps"]] == ["ensure_central", "disable_private_dns", "associate_zones",
+                                                   "delete_endpoint"]
+        assert [s["status"] for s in r["steps"]] == ["ok", "planned", "planned", "planned"]
+    assert "would run" in out
+
+    # Remediate: duplicates gone, spoke VPCs on the central zones, unknown and allowed untouched.
+    first = seeded["playbook"]("playbooks/audit.yml", "-e", "governance_mode=remediate")
+    assert _recap(first)["services-use1"]["changed"] > 0
+    ec2, r53 = seeded["client"]("ec2"), seeded["client"]("route53")
+    other_ec2 = seeded["client"]("ec2", role=apps["assume_role_arn"])
+    live = {e["VpcEndpointId"] for c in (ec2, other_ec2) for e in c.describe_vpc_endpoints()["VpcEndpoints"]
+            if e["State"] not in ("deleted", "deleting")}
+    assert not duplicates & live
+    assert ids[("app-analytics", "s3")] in live and other[("app-ledger", "kms")] in live
+    zones = {z["Name"].rstrip("."): z["Id"] for z in r53.list_hosted_zones()["HostedZones"]}
+    vpcs = {zone: {v["VPCId"] for v in r53.get_hosted_zone(Id=zones[zone])["VPCs"]}
+            for zone in ("sts.us-east-1.amazonaws.com", "ssm.us-east-1.amazonaws.com")}
+    assert seed["spokes"]["app-payments"]["vpc_id"] in vpcs["sts.us-east-1.amazonaws.com"]
+    assert apps["spokes"]["app-ledger"]["vpc_id"] in vpcs["sts.us-east-1.amazonaws.com"]
+    assert seed["spokes"]["app-orders"]["vpc_id"] in vpcs["ssm.us-east-1.amazonaws.com"]
+    after = _report(seeded, "audit")["summary"]
+    assert after["duplicate"] == 0 and after["unknown"] == 1
+
+    # Converged: a second run changes nothing.
+    control.reset_calls()
+    second = seeded["playbook"]("playbooks/audit.yml", "-e", "governance_mode=remediate")
+    assert _recap(second)["services-use1"]["changed"] == 0
+    assert control.mutating_calls() == []
