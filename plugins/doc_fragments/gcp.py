@@ -65,7 +65,7 @@ options:
     description:
       - Retries per API call on HTTP 429 and 5xx and on the reasons C(rateLimitExceeded),
         C(userRateLimitExceeded), C(backendError) and C(resourceNotReady), with capped, jittered back-off.
-        Compute inserts carry one C(requestId) across retries, so a retried insert is not made twice.
+        Compute writes carry one C(requestId) across retries, so a retried write is not made twice.
     type: int
     default: 8
 requirements:

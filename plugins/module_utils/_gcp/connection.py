@@ -5,7 +5,7 @@
 
 Every Compute and Cloud DNS request of the collection goes through ``GcpConnection.request``. It retries
 429, 5xx, ``rateLimitExceeded``/``userRateLimitExceeded`` and ``resourceNotReady`` with capped, jittered
-back-off (compute inserts carry one ``requestId`` across retries, so a retried insert is not made twice)
+back-off (compute writes carry one ``requestId`` across retries, so a retried write is not made twice)
 and turns every other error into the collection's typed errors.
 """
 
@@ -105,6 +105,17 @@ def error_reason(body) -> tuple[str, str]:
     return "unknown", str(body)[:300]
 
 
+def takes_request_id(method: str, path: str) -> bool:
+    """Compute writes accept ``requestId`` (one id across retries makes them idempotent), except operation
+    waits, IAM and preview calls, and global ``setLabels`` (compute.v1 discovery document)."""
+    if method not in ("POST", "PATCH", "PUT", "DELETE"):
+        return False
+    tail = path.split("?", 1)[0].rstrip("/")
+    if tail.endswith(("/wait", "/testIamPermissions", "/preview")):
+        return False
+    return not (tail.endswith("/setLabels") and "/global/" in tail)
+
+
 def is_retryable(status: int, reason: str) -> bool:
     return status in RETRY_STATUS or reason in RETRY_REASONS
 
@@ -185,7 +196,7 @@ class GcpConnection:
         ``not_found=True`` returns None on 404 instead of raising.
         """
         params = dict(params or {})
-        if api == "compute" and method == "POST" and "requestId" not in params and not path.endswith("/wait"):
+        if api == "compute" and takes_request_id(method, path) and "requestId" not in params:
             params["requestId"] = str(uuid.uuid4())
         operation = operation or f"{method} {path.split('?')[0]}"
         backoff = delays(first=0.5, cap=8.0)

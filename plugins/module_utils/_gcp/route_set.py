@@ -304,6 +304,12 @@ class RouteSetManager:
             rendered.append({"method": "PATCH", "path": self._router_path(), "body": body})
             return None, self._adv_view({"bgp": body["bgp"]})
         router = self.conn.get("compute", self._router_path(), not_found=True)
+        if router is None and self.changes.check_mode and self.state in ("merged", "replaced", "overridden"):
+            # The router is typically created earlier in the same play (gcp_ha_vpn), so check mode plans
+            # against an empty router instead of failing.
+            self.warnings.append(f"router {adv['router']} does not exist yet; advertisements are planned as for a "
+                                 "new router")
+            router = {"name": adv["router"], "bgp": {}}
         if router is None:
             raise ConflictError(f"Router {adv['router']} does not exist in {self.params['region']}. "
                                 "Fix: create it first (gcp_ha_vpn) or correct advertisements.router.")

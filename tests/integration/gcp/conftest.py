@@ -24,9 +24,8 @@ from harness import run_module  # noqa: E402
 
 from sandbox.gcp import start  # noqa: E402
 
-PROJECT = "sandbox-project"
-REGION = "us-east1"
-SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from gcp_env import PROJECT, REGION, SCOPES, wait_op  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -109,14 +108,6 @@ def four_pass(gcp, module):
         return apply1
 
     return _four
-
-
-def wait_op(session, gcp, op: dict):
-    """Wait for a compute Operation answered to a raw request."""
-    path = op["selfLink"].split("/compute/v1/", 1)[1]
-    done = session.post(gcp.compute_endpoint + path + "/wait").json()
-    assert done["status"] == "DONE" and "error" not in done, done
-    return done
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PROJECT
+from gcp_env import PROJECT
 
 
 def zone_args(uid, network, service):
@@ -33,7 +33,7 @@ def test_four_pass_private_forwarding_zone(four_pass, module, dns_api, network, 
 
 
 def test_update_targets_and_networks_then_absent(module, dns_api, gcp, network, session, uid):
-    from conftest import wait_op
+    from gcp_env import wait_op
 
     other = f"other-{uid}"
     wait_op(session, gcp, session.post(gcp.compute_endpoint + f"projects/{PROJECT}/global/networks",

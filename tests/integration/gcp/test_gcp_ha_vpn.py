@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import PROJECT, REGION
+from gcp_env import PROJECT, REGION
 
 SECRETS = ["psk-zero-Secret-0001", "psk-one-Secret-0002"]
 
@@ -79,7 +79,7 @@ def test_purge_removes_a_tunnel_and_its_router_entries_then_absent_removes_only_
 
 
 def test_foreign_gateway_with_the_same_name_is_refused(module, session, gcp, network, uid):
-    from conftest import wait_op
+    from gcp_env import wait_op
 
     wait_op(session, gcp, session.post(
         gcp.compute_endpoint + f"projects/{PROJECT}/regions/{REGION}/vpnGateways",
@@ -107,3 +107,18 @@ def test_bad_input_is_rejected_without_credentials(module):
            "external_gateway": {"interfaces": ["203.0.113.1", "203.0.113.2", "203.0.113.3"]}}
     failed = module("gcp_ha_vpn", bad, expect_failure=True, env={"GCP_PROJECT": ""})
     assert failed["msg"].startswith("external_gateway.interfaces: must list 1, 2 or 4 addresses")
+
+
+def test_label_changes_use_set_labels_with_the_current_fingerprint(module, compute, gcp, network, uid):
+    args = args_for(network, uid, tunnels=1)
+    module("gcp_ha_vpn", args)
+    start = len(gcp.calls.calls())
+    relabelled = module("gcp_ha_vpn", dict(args, labels={"team": "net"}))
+    assert [(op["action"], op["target"]) for op in relabelled["operations"]] == [
+        ("set_labels", f"vpn-{uid}"), ("set_labels", f"vpn-{uid}-peer"), ("set_labels", f"vpn-{uid}-t0")]
+    assert {c["status"] for c in gcp.calls.calls()[start:] if c["method"] == "setLabels"} == {200}
+    gw = compute("VpnGateways").get(project=PROJECT, region=REGION, vpn_gateway=f"vpn-{uid}")
+    assert gw.labels["team"] == "net" and gw.labels["cloudnet-topology"] == "itest"
+    tunnel = compute("VpnTunnels").get(project=PROJECT, region=REGION, vpn_tunnel=f"vpn-{uid}-t0")
+    assert tunnel.labels["team"] == "net"
+    assert module("gcp_ha_vpn", dict(args, labels={"team": "net"}))["changed"] is False

@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from conftest import PROJECT, REGION
+from gcp_env import PROJECT, REGION
 from test_gcp_ha_vpn import SECRETS, args_for
 
 

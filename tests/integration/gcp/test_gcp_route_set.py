@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PROJECT, REGION, wait_op
+from gcp_env import PROJECT, REGION, wait_op
 
 MARKER = "cloudnet:managed-by=cloudnet.privatelink cloudnet:topology=itest"
 
@@ -138,3 +138,14 @@ def test_rendered_needs_no_credentials_and_makes_no_call(module, gcp):
     body = out["rendered"][0]["body"]
     assert body["destRange"] == "10.100.0.0/24" and body["nextHopIp"] == "10.10.0.5"
     assert body["network"] == "projects/p1/global/networks/hub" and "cloudnet:topology=default" in body["description"]
+
+
+def test_check_mode_plans_advertisements_for_a_router_created_later_in_the_play(module, gcp, uid):
+    args = {"region": REGION, "topology": "itest", "advertisements": {
+        "router": f"later-{uid}", "ranges": [{"range": "10.60.0.0/16"}]}}
+    before = gcp.calls.count(mutating=True)
+    planned = module("gcp_route_set", args, check=True)
+    assert gcp.calls.count(mutating=True) == before
+    assert planned["changed"] and "does not exist yet" in planned["warnings"][0]
+    assert planned["route_set"]["advertisements"]["ranges"][0]["range"] == "10.60.0.0/16"
+    assert "does not exist" in module("gcp_route_set", args, expect_failure=True)["msg"]

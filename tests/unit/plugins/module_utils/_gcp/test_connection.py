@@ -207,3 +207,16 @@ def test_a_timed_out_wait_call_counts_as_still_running_and_the_wait_stays_bounde
     with pytest.raises(WaitTimeoutError):
         c.wait_operation(running, 10, "create x")
     assert c._session.requests[0]["timeout"] == 11.0 and clock.now <= 12
+
+
+@pytest.mark.parametrize("method, path, expect", [
+    ("POST", "projects/p/global/routes", True),
+    ("DELETE", "projects/p/global/routes/r", True),
+    ("PATCH", "projects/p/regions/r/routers/x", True),
+    ("POST", "projects/p/regions/r/vpnGateways/g/setLabels", True),
+    ("POST", "projects/p/global/externalVpnGateways/g/setLabels", False),
+    ("POST", "projects/p/regions/r/operations/o/wait", False),
+    ("GET", "projects/p/global/routes", False),
+])
+def test_request_id_only_where_the_discovery_document_has_it(method, path, expect):
+    assert gc.takes_request_id(method, path) is expect

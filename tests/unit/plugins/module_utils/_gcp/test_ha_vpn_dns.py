@@ -137,3 +137,28 @@ def test_ownership_markers():
         own.check_topology("Corp.Prod")
     assert own.same_ref("https://a/compute/v1/projects/p/global/networks/n", "projects/p/global/networks/n")
     assert own.network_path("p", "hub") == "projects/p/global/networks/hub"
+
+
+class PendingDns:
+    """A DNS API whose zone update answers a pending operation, done on the second read (real Cloud DNS)."""
+
+    project = "p"
+
+    def __init__(self):
+        self.reads = 0
+        self.paths = []
+
+    def get(self, api, path, **kw):
+        self.paths.append(path)
+        self.reads += 1
+        return {"id": "7", "status": "done" if self.reads >= 2 else "pending"}
+
+
+def test_pending_dns_operations_are_waited_for(monkeypatch):
+    from ansible_collections.cloudnet.privatelink.plugins.module_utils._common import waiter
+
+    monkeypatch.setattr(waiter.time, "sleep", lambda s: None)
+    api = PendingDns()
+    manager = dns_zone.ForwardingZoneManager(api, {"name": "z", "topology": "t", "state": "absent"}, False)
+    assert manager._wait({"id": "7", "status": "pending"})["status"] == "done"
+    assert api.paths == ["projects/p/managedZones/z/operations/7"] * 2
