@@ -57,6 +57,21 @@ def _central(module, ec2, topology, services=(SSM,)):
     return out
 
 
+@pytest.fixture(scope="module")
+def hub(sandbox):
+    """One services VPC with central SSM and STS endpoints and zones, shared by the module-level tests."""
+    from harness import run_module
+
+    topology = f"rem-{uuid.uuid4().hex[:6]}"
+
+    def module(name, args):
+        return run_module(name, args, sandbox.env)
+
+    central = _central(module, sandbox.client("ec2"), topology, services=(SSM, STS))
+    central["topology"] = topology
+    return central
+
+
 def _rogue(ec2, service=SSM, private_dns=True):
     vpc, subnet = _vpc(ec2, _net())
     ep = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=service, VpcEndpointType="Interface", SubnetIds=[subnet],
@@ -90,9 +105,8 @@ def control(sandbox):
     sandbox.control.clear_faults()
 
 
-def test_check_plans_then_apply_replaces_in_order_and_second_run_is_clean(module, ec2, route53, sandbox, control):
-    topology = f"rem-{uuid.uuid4().hex[:6]}"
-    central = _central(module, ec2, topology)
+def test_check_plans_then_apply_replaces_in_order_and_second_run_is_clean(module, hub, ec2, route53, sandbox, control):
+    central, topology = hub, hub["topology"]
     vpc, rogue = _rogue(ec2)
     zone = central["zones"][SSM][0]
     args = _args(central, rogue, topology)
@@ -127,9 +141,8 @@ def test_check_plans_then_apply_replaces_in_order_and_second_run_is_clean(module
     assert sandbox.mutating_calls() == before
 
 
-def test_failure_between_steps_then_rerun_converges(module, ec2, route53, sandbox, control):
-    topology = f"rem-{uuid.uuid4().hex[:6]}"
-    central = _central(module, ec2, topology)
+def test_failure_between_steps_then_rerun_converges(module, hub, ec2, route53, sandbox, control):
+    central, topology = hub, hub["topology"]
     vpc, rogue = _rogue(ec2)
     zone = central["zones"][SSM][0]
     args = _args(central, rogue, topology, retries=1)
@@ -157,9 +170,8 @@ def test_failure_between_steps_then_rerun_converges(module, ec2, route53, sandbo
     assert module("aws_endpoint_remediation", args)["changed"] is False
 
 
-def test_cross_account_duplicate_uses_the_hub_zone(module, ec2, route53, sandbox, control):
-    topology = f"rem-{uuid.uuid4().hex[:6]}"
-    central = _central(module, ec2, topology, services=(STS,))
+def test_cross_account_duplicate_uses_the_hub_zone(module, hub, ec2, route53, sandbox, control):
+    central, topology = hub, hub["topology"]
     other = _other_ec2(sandbox)
     vpc, rogue = _rogue(other, service=STS)
     zone = central["zones"][STS][0]
@@ -180,16 +192,20 @@ def test_cross_account_duplicate_uses_the_hub_zone(module, ec2, route53, sandbox
     assert module("aws_endpoint_remediation", args)["changed"] is False
 
 
-def test_refuses_unknown_allowed_central_and_managed_without_any_write(module, ec2, sandbox, control):
-    topology = f"rem-{uuid.uuid4().hex[:6]}"
-    central = _central(module, ec2, topology)
+def test_refuses_unknown_allowed_central_and_managed_without_any_write(module, hub, ec2, sandbox, control):
+    central, topology = hub, hub["topology"]
     _vpc_id, unknown = _rogue(ec2, service=KMS)
     spoke, _subnet = _vpc(ec2, _net())
     rt = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [spoke]}])["RouteTables"][0]["RouteTableId"]
     gateway = ec2.create_vpc_endpoint(VpcId=spoke, ServiceName="com.amazonaws.us-east-1.s3",
                                       VpcEndpointType="Gateway", RouteTableIds=[rt])["VpcEndpoint"]["VpcEndpointId"]
+    mvpc, msubnet = _vpc(ec2, _net())
+    managed = module("aws_vpc_endpoint", {"topology": topology, "name": "managed-elsewhere", "vpc_id": mvpc,
+                                          "service_name": SSM, "endpoint_type": "Interface",
+                                          "subnet_ids": [msubnet]})["vpc_endpoint"]["vpc_endpoint_id"]
     before = sandbox.mutating_calls()
-    for ep_id, word in ((unknown, "unknown"), (gateway, "allowed"), (central["endpoints"][SSM], "central")):
+    for ep_id, word in ((unknown, "unknown"), (gateway, "allowed"), (central["endpoints"][SSM], "central"),
+                        (managed, "managed by this collection")):
         refused = module("aws_endpoint_remediation", _args(central, ep_id, topology), expect_failure=True)
         assert word in refused["msg"] and refused.get("status") == "refused", refused["msg"]
         assert _live(ec2, ep_id)
@@ -201,6 +217,11 @@ def test_without_central_endpoint_nothing_is_broken(module, ec2, sandbox, contro
     hub, _subnet = _vpc(ec2, _net())
     _vpc_id, rogue = _rogue(ec2, service=STS)
     before = sandbox.mutating_calls()
+    planned = module("aws_endpoint_remediation", {"topology": topology, "vpc_endpoint_id": rogue,
+                                                  "services_vpc_ids": [hub], "central_services": CENTRAL,
+                                                  "allow_delete": True}, check=True)
+    assert [s["status"] for s in planned["remediation"]["steps"]] == ["blocked", "waiting", "waiting", "waiting"]
+    assert planned["operations"] == [] and planned["changed"] is False
     blocked = module("aws_endpoint_remediation", {"topology": topology, "vpc_endpoint_id": rogue,
                                                   "services_vpc_ids": [hub], "central_services": CENTRAL,
                                                   "allow_delete": True}, expect_failure=True)
@@ -210,9 +231,8 @@ def test_without_central_endpoint_nothing_is_broken(module, ec2, sandbox, contro
     assert ep and ep[0]["PrivateDnsEnabled"] is True
 
 
-def test_allow_delete_false_keeps_the_endpoint(module, ec2, route53, sandbox, control):
-    topology = f"rem-{uuid.uuid4().hex[:6]}"
-    central = _central(module, ec2, topology)
+def test_allow_delete_false_keeps_the_endpoint(module, hub, ec2, route53, sandbox, control):
+    central, topology = hub, hub["topology"]
     vpc, rogue = _rogue(ec2)
     result = module("aws_endpoint_remediation", _args(central, rogue, topology, allow_delete=False))
     assert [s["status"] for s in result["remediation"]["steps"]][-1] == "kept"
@@ -314,7 +334,9 @@ def test_playbook_audit_then_remediate_across_two_accounts(seeded):
 
     # --check shows the plan per duplicate and writes nothing.
     control.reset_calls()
-    out = seeded["playbook"]("playbooks/audit.yml", "-e", "governance_mode=remediate", "--check", "--diff")
+    # (The central endpoints exist: skip re-planning them to keep the test short.)
+    out = seeded["playbook"]("playbooks/audit.yml", "-e", "governance_mode=remediate", "--check", "--diff",
+                             "-e", "governance_remediate_ensure_central=false")
     assert control.mutating_calls() == [], [c["operation"] for c in control.mutating_calls()]
     plan = {r["vpc_endpoint_id"]: r for r in _report(seeded, "remediation")["remediation"]}
     assert set(plan) == duplicates

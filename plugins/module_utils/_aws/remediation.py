@@ -81,18 +81,6 @@ def may_delete(endpoint: dict, services_vpc_ids, central_services, allowed_gatew
                                           allowed_gateway_services) is None
 
 
-def plan(endpoint: dict | None, zone_ids: list, associated: set, allow_delete: bool) -> list[dict]:
-    """``[{step, todo}]`` in the fixed order for the endpoint's current state (None: already gone)."""
-    if endpoint is None:
-        return [{"step": s, "todo": False} for s in STEPS]
-    return [
-        {"step": "ensure_central", "todo": False},
-        {"step": "disable_private_dns", "todo": bool(endpoint.get("PrivateDnsEnabled"))},
-        {"step": "associate_zones", "todo": any(z not in associated for z in zone_ids)},
-        {"step": "delete_endpoint", "todo": bool(allow_delete)},
-    ]
-
-
 def alias_targets(rrsets: list, zone_name: str) -> set:
     """Lower-case alias targets of the apex A/AAAA records of a zone."""
     apex = r53.dns_name(zone_name)
