@@ -12,6 +12,12 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.governan
     sg_findings,
     summarize,
 )
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.remediation import (
+    alias_targets,
+    endpoint_dns_names,
+    may_delete,
+    refusal,
+)
 
 POLICY = {"services_vpc_ids": ["vpc-hub"], "central_services": ["ssm", "sts", "s3"],
           "allowed_gateway_services": ["s3", "dynamodb"], "consumer_cidrs": ["10.0.0.0/8"], "allowed_buckets": []}
@@ -81,3 +87,54 @@ def test_audit_endpoints_and_summary():
     assert len(results[1]["findings"]) == 3
     assert summarize(results) == {"central": 1, "allowed": 1, "duplicate": 1, "unknown": 0, "violations": 1,
                                   "total": 3}
+
+
+# --- remediation guards ---------------------------------------------------------------------------
+
+MANAGED_TAGS = [{"Key": "cloudnet:managed-by", "Value": "cloudnet.privatelink"}]
+GUARD = (["vpc-hub"], ["ssm", "sts", "s3"], ["s3", "dynamodb"])
+
+
+@pytest.mark.parametrize("endpoint, reason", [
+    (ep(), None),
+    (ep(service="com.amazonaws.us-east-1.sts"), None),
+    (ep(vpc="vpc-hub"), "classified central"),
+    (ep(service="com.amazonaws.us-east-1.s3", kind="Gateway"), "classified allowed"),
+    (ep(service="com.amazonaws.us-east-1.kms"), "classified unknown"),
+    (ep(service="com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"), "classified unknown"),
+    (dict(ep(), Tags=MANAGED_TAGS), "managed by this collection"),
+    (ep(kind="GatewayLoadBalancer"), "GatewayLoadBalancer"),
+])
+def test_refusal(endpoint, reason):
+    got = refusal(endpoint, *GUARD)
+    assert (got is None) if reason is None else (reason in got)
+
+
+@pytest.mark.parametrize("endpoint, allow, expected", [
+    (ep(), True, True),
+    (ep(), False, False),
+    (ep(service="com.amazonaws.us-east-1.kms"), True, False),
+    (ep(vpc="vpc-hub"), True, False),
+    (ep(service="com.amazonaws.us-east-1.s3", kind="Gateway"), True, False),
+    (dict(ep(), Tags=MANAGED_TAGS), True, False),
+])
+def test_may_delete_only_unmanaged_duplicates_when_allowed(endpoint, allow, expected):
+    assert may_delete(endpoint, *GUARD, allow) is expected
+
+
+def test_alias_targets_apex_only_lower_case():
+    rrsets = [
+        {"Name": "ssm.us-east-1.amazonaws.com.", "Type": "A",
+         "AliasTarget": {"DNSName": "VPCE-1-ABC.ssm.us-east-1.vpce.amazonaws.com."}},
+        {"Name": "\\052.ssm.us-east-1.amazonaws.com.", "Type": "A",
+         "AliasTarget": {"DNSName": "vpce-2.ssm.us-east-1.vpce.amazonaws.com."}},
+        {"Name": "ssm.us-east-1.amazonaws.com.", "Type": "SOA", "ResourceRecords": [{"Value": "x"}]},
+    ]
+    assert alias_targets(rrsets, "ssm.us-east-1.amazonaws.com") == {"vpce-1-abc.ssm.us-east-1.vpce.amazonaws.com"}
+
+
+def test_endpoint_dns_names():
+    endpoint = {"DnsEntries": [{"DnsName": "vpce-1.ssm.us-east-1.vpce.amazonaws.com", "HostedZoneId": "Z1"},
+                               {"DnsName": "VPCE-1-us-east-1a.ssm.us-east-1.vpce.amazonaws.com."}, {}]}
+    assert endpoint_dns_names(endpoint) == {"vpce-1.ssm.us-east-1.vpce.amazonaws.com",
+                                            "vpce-1-us-east-1a.ssm.us-east-1.vpce.amazonaws.com"}
