@@ -337,3 +337,18 @@ class DnsForwardingManager:
                               "virtual_network_id": ref_id((x.get("properties") or {}).get("virtualNetwork"))}
                              for x in links), key=lambda x: x["name"]),
         }
+
+
+def gather(conn, group: str, topology: str, ruleset: str | None = None) -> list:
+    """Forwarding rulesets of a resource group (or the named one), each in the module's view."""
+    if ruleset:
+        found = get(conn, "dns_forwarding_rulesets", group, ruleset)
+        bodies = [found] if found is not None else []
+    else:
+        bodies = [rest(r) for r in conn.call("dnsresolver", "dns_forwarding_rulesets", "list_by_resource_group", group)]
+    viewer = DnsForwardingManager.__new__(DnsForwardingManager)
+    viewer.topology = topology
+    out = []
+    for body in bodies:
+        out.append(viewer._view(body, list_rules(conn, group, body["name"]), list_links(conn, group, body["name"])))
+    return sorted(out, key=lambda v: v["ruleset"]["name"])

@@ -261,3 +261,23 @@ class VpnConnectionManager:
             self.changes.do("delete_local_network_gateway", t["local_network_gateway"],
                             lambda: delete_lng(self.conn, self.group, t["local_network_gateway"], self.timeout))
         return before
+
+
+def gather(conn, group: str, name: str | None = None) -> list:
+    """IPsec connections of a resource group (or the named one) with their local network gateways."""
+    if name:
+        found = get_connection(conn, group, name)
+        bodies = [found.as_dict()] if found is not None else []
+    else:
+        bodies = [c.as_dict() for c in conn.call("network", "virtual_network_gateway_connections", "list", group)]
+    out = []
+    for body in bodies:
+        if ((body.get("properties") or {}).get("connectionType") or "").lower() != "ipsec":
+            continue
+        lng_ref = ref_id((body.get("properties") or {}).get("localNetworkGateway2"))
+        lng = None
+        if lng_ref:
+            parts = lng_ref.split("/")
+            lng = get_lng(conn, parts[4], parts[-1])
+        out.append(tunnel_view(body, lng.as_dict() if lng is not None else {}))
+    return sorted(out, key=lambda t: t["name"])

@@ -255,3 +255,19 @@ class VpnGatewayManager:
                 self.changes.do("delete_public_ip", n, lambda n=n: delete_public_ip(self.conn, self.group, n,
                                                                                       self.timeout))
         return self.changes.result("gateway", before, None)
+
+
+def gather(conn, group: str, name: str | None = None) -> list:
+    """Gateways of a resource group (or the named one) in the module's view, public IPs resolved."""
+    if name:
+        found = get_gateway(conn, group, name)
+        bodies = [found.as_dict()] if found is not None else []
+    else:
+        bodies = [g.as_dict() for g in conn.call("network", "virtual_network_gateways", "list", group)]
+    if not bodies:
+        return []
+    pips = {}
+    for pip in conn.call("network", "public_ip_addresses", "list", group):
+        body = pip.as_dict()
+        pips[body["id"].lower()] = (body.get("name"), (body.get("properties") or {}).get("ipAddress"))
+    return sorted((gateway_view(b, pips) for b in bodies), key=lambda g: g["name"])

@@ -23,6 +23,8 @@ def test_four_pass_purge_and_delete(four_pass, module, resolver, network, rg, vn
     assert [o["action"] for o in apply1["operations"]] == [
         "create_dns_resolver", "create_outbound_endpoint", "create_ruleset", "create_rule", "create_rule",
         "create_link", "create_link"]
+    info = module("azure_dns_forwarding_info", {"resource_group": rg, "topology": "t1"})
+    assert info["forwardings"] == [apply1["forwarding"]]
     owner = {"cloudnet:managed-by": "cloudnet.privatelink", "cloudnet:topology": "t1"}
     assert _rules(resolver, rg, "aws") == {
         "s3.us-east-1.amazonaws.com.": ("cloudnet-s3-us-east-1-amazonaws-com", R53, owner),

@@ -32,6 +32,9 @@ def test_four_pass_key_rotation_and_delete(four_pass, module, network, rg, vnet)
     for r in results:
         text = json.dumps(r)
         assert KEY1 not in text and KEY2 not in text, "shared key leaked into a result or diff"
+    info = module("azure_vpn_connection_info", {"resource_group": rg})
+    assert info["tunnels"] == results[1]["tunnels"]
+    assert KEY1 not in json.dumps(info)
     ops = [o["action"] for o in results[1]["operations"]]
     assert ops == ["create_local_network_gateway", "create_connection"] * 2
     gw_id = network.virtual_network_gateways.get(rg, "vgw").id

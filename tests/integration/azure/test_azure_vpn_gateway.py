@@ -25,6 +25,8 @@ def test_four_pass_update_and_delete(four_pass, module, network, rg, vnet):
     assert [i["public_ip_address"] for i in apply1["gateway"]["instances"]] == [
         x["properties"]["ipAddress"] for x in pips]
     assert check1["gateway"]["instances"][0]["public_ip_address"] is None
+    info = module("azure_vpn_gateway_info", {"resource_group": rg})
+    assert info["changed"] is False and info["gateways"] == [apply1["gateway"]]
 
     changed = module("azure_vpn_gateway", dict(args, apipa_addresses=[["169.254.21.10"], ["169.254.21.14"]]))
     assert [o["action"] for o in changed["operations"]] == ["update_gateway"]
