@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Moves the VPC of one duplicate endpoint (an endpoint outside the services VPC for a service the
     central endpoints provide, as M(cloudnet.privatelink.aws_endpoint_audit_info) classifies it) onto the
-    central endpoint, in this order
+    central endpoint, in this order -
     1. the central endpoint (managed for O(topology), in one of O(services_vpc_ids), available) and its
     private hosted zones (managed, alias records to it) exist in the hub account; when not, the run stops
     before any change;
@@ -59,9 +59,10 @@ options:
     default: false
   hub:
     description:
-      - AWS connection options of the account that owns the central endpoint and zones, for example
-        C({assume_role_arn: arn:aws:iam::111111111111:role/network-hub}), merged over the module's own.
-        Omit when they are in the same account.
+      - AWS connection options of the account that owns the central endpoint and zones (for example
+        O(assume_role_arn) of the network hub's role), merged over the module's own. A role alone is assumed
+        with the module's base credentials; an empty O(assume_role_arn) means those base credentials.
+      - Omit when the central endpoint is in the same account as the duplicate.
     type: dict
   wait:
     description: Wait for private DNS to turn off, for association changes and for the deletion.
