@@ -103,11 +103,11 @@ def resolve_cloud(cloud_environment: str | None, fetch=None) -> dict:
     }
 
 
-def _fetch_metadata(url: str):
+def _fetch_metadata(url: str, verify=True):
     import requests  # azure-core's own dependency
 
     try:
-        response = requests.get(url, timeout=30)
+        response = requests.get(url, timeout=30, verify=verify)
         response.raise_for_status()
         return response.json()
     except (requests.RequestException, ValueError) as err:
@@ -166,7 +166,7 @@ class AzureConnection:
         return self._cloud
 
     def _fetch(self, url):
-        return _fetch_metadata(url)
+        return _fetch_metadata(url, verify=self._verify())
 
     def _verify(self):
         if self.params.get("cert_validation_mode") == "ignore":

@@ -119,6 +119,8 @@ def four_pass(emulator, module):
         assert check1["changed"] is True and check1["operations"], check1
         apply1 = module(name, args)
         assert apply1["changed"] is True
+        assert apply1["diff"]["after"] == apply1[key] and apply1["diff"]["before"] != apply1["diff"]["after"]
+        assert check1["diff"]["before"] == apply1["diff"]["before"], "check and apply saw different starting states"
         assert [o["action"] for o in check1["operations"]] == [o["action"] for o in apply1["operations"]]
         assert _shape(check1[key]) == _shape(apply1[key]), "check result shape differs from the real run"
         writes = emulator.calls.count(mutating=True)
