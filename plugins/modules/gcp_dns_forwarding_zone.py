@@ -77,7 +77,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.gcp.ownership
   - cloudnet.privatelink.attributes
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

@@ -32,7 +32,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.gcp.ownership
   - cloudnet.privatelink.attributes.info
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

@@ -32,9 +32,13 @@ try:
 
     HAS_GOOGLE_AUTH = True
     IMPORT_ERROR = None
+    _TRANSPORT_ERRORS = requests.exceptions.RequestException
+    _READ_TIMEOUT = requests.exceptions.ReadTimeout
+    _AUTH_ERRORS = google.auth.exceptions.GoogleAuthError
 except ImportError as err:  # pragma: no cover - exercised by sanity import tests only
     HAS_GOOGLE_AUTH = False
     IMPORT_ERROR = str(err)
+    _TRANSPORT_ERRORS = _READ_TIMEOUT = _AUTH_ERRORS = ()  # an empty tuple catches nothing
 
 COMPUTE_DEFAULT = "https://compute.googleapis.com/compute/v1/"
 DNS_DEFAULT = "https://dns.googleapis.com/dns/v1/"
@@ -169,9 +173,8 @@ class GcpConnection:
                 from google.auth import compute_engine
 
                 return compute_engine.Credentials(service_account_email=s["service_account_email"] or "default")
-            credentials, _ = google.auth.default(scopes=scopes)
-            return credentials
-        except (ValueError, OSError, google.auth.exceptions.GoogleAuthError) as err:
+            return google.auth.default(scopes=scopes)[0]
+        except (ValueError, OSError, _AUTH_ERRORS) as err:
             raise CredentialsError(f"GCP credentials ({kind}) could not be loaded: {type(err).__name__}. "
                                    "Fix: check service_account_file / service_account_contents.") from None
 
@@ -206,15 +209,15 @@ class GcpConnection:
             try:
                 response = self.session.request(method, self.url(api, path), json=body, params=params or None,
                                                 timeout=http_timeout or self.timeout)
-            except requests.exceptions.RequestException as err:
-                if http_timeout is not None and isinstance(err, requests.exceptions.ReadTimeout):
+            except _TRANSPORT_ERRORS as err:
+                if http_timeout is not None and isinstance(err, _READ_TIMEOUT):
                     raise  # the caller bounded this call on purpose (operation waits)
                 if attempt > self.retries:
                     raise ApiError("GCP", operation, type(err).__name__, str(err)[:300],
                                    hint="check the network path to the API endpoint.") from None
                 self._sleep(next(backoff))
                 continue
-            except google.auth.exceptions.GoogleAuthError as err:
+            except _AUTH_ERRORS as err:
                 raise CredentialsError(f"GCP token request failed: {str(err)[:300]}. Fix: check the service "
                                        "account key and its token_uri.") from None
             status = response.status_code
@@ -240,7 +243,7 @@ class GcpConnection:
     def list(self, api: str, path: str, key: str = "items", params=None, operation: str = "") -> list:
         """Every item of a paged list."""
         items, token = [], None
-        for _ in range(1000):
+        for _page in range(1000):
             query = dict(params or {})
             if token:
                 query["pageToken"] = token
@@ -279,7 +282,7 @@ class GcpConnection:
             try:
                 op = self.request("POST", "compute", path + "/wait", operation=f"wait for {what}",
                                   http_timeout=max(1.0, min(float(self.timeout), remaining + 1.0)))
-            except requests.exceptions.ReadTimeout:
+            except _READ_TIMEOUT:
                 continue
         if op.get("error"):
             first = (op["error"].get("errors") or [{}])[0]

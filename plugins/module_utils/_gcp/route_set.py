@@ -299,7 +299,7 @@ class RouteSetManager:
         adv = self.adv
         groups = ["ALL_SUBNETS"] if adv.get("advertise_all_subnets", True) else []
         if self.state == "rendered":
-            ranges, _ = plan_ranges("overridden", adv["ranges"], [], self.topology, False)
+            ranges = plan_ranges("overridden", adv["ranges"], [], self.topology, False)[0]
             body = {"bgp": {"advertiseMode": "CUSTOM", "advertisedGroups": groups, "advertisedIpRanges": ranges}}
             rendered.append({"method": "PATCH", "path": self._router_path(), "body": body})
             return None, self._adv_view({"bgp": body["bgp"]})
@@ -358,7 +358,7 @@ class RouteSetManager:
         managed, foreign = pair
         return {"network": own.last(self.network_path),
                 "routes": sorted((config_form(m) for m in managed), key=lambda r: (r["destination"], r["name"])),
-                "foreign_routes": sorted(({k: v for k, v in config_form(f).items()} | (
+                "foreign_routes": sorted((config_form(f) | (
                     {"next_hop": f["other_hop"]} if f.get("other_hop") else {}) for f in foreign),
                     key=lambda r: (r["destination"], r["name"]))}
 

@@ -220,3 +220,15 @@ def test_a_timed_out_wait_call_counts_as_still_running_and_the_wait_stays_bounde
 ])
 def test_request_id_only_where_the_discovery_document_has_it(method, path, expect):
     assert gc.takes_request_id(method, path) is expect
+
+
+def test_missing_libraries_fail_with_a_credentials_error(monkeypatch):
+    monkeypatch.setattr(gc, "HAS_GOOGLE_AUTH", False)
+    monkeypatch.setattr(gc, "IMPORT_ERROR", "No module named 'google'")
+    for name in ("_TRANSPORT_ERRORS", "_READ_TIMEOUT", "_AUTH_ERRORS"):
+        monkeypatch.setattr(gc, name, ())
+    c = gc.GcpConnection({"project": "p"})
+    with pytest.raises(CredentialsError, match="google-auth"):
+        c.get("compute", "projects/p/global/networks")
+    with pytest.raises(CredentialsError):
+        c.wait_operation({"status": "RUNNING", "name": "o"}, 5, "x")
