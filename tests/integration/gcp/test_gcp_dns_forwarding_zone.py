@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from gcp_env import PROJECT
 
@@ -80,3 +82,16 @@ def test_bad_dns_name_is_rejected_before_any_call(module, gcp):
                                                 "targets": [{"ipv4_address": "10.0.0.1"}]}, expect_failure=True)
     assert failed["msg"].startswith("dns_name: is not a DNS name")
     assert len(gcp.calls.calls()) == before
+
+
+def test_service_account_contents_and_api_endpoint_options(module, gcp, network, uid):
+    """The key passed as an option (no_log) and the root endpoint option instead of the environment."""
+    key = open(gcp.service_account_file).read()
+    env = {"GCP_SERVICE_ACCOUNT_FILE": "", "GCP_COMPUTE_ENDPOINT": "", "GCP_DNS_ENDPOINT": "", "GCP_AUTH_KIND": ""}
+    args = dict(zone_args(uid, network, "sts"), auth_kind="serviceaccount", service_account_contents=key,
+                api_endpoint=gcp.url)
+    created = module("gcp_dns_forwarding_zone", args, env=env)
+    assert created["changed"] and created["zone"]["dns_name"] == "sts.us-east-1.amazonaws.com."
+    private_key = json.loads(key)["private_key"]
+    assert private_key.splitlines()[1] not in json.dumps(created)
+    assert created["invocation"]["module_args"]["service_account_contents"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
