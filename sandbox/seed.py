@@ -8,7 +8,7 @@ Creates (idempotently, found again by Name tag):
 - a second account (``OTHER_ACCOUNT``, reached by STS assume-role as the audit reaches application
   accounts) with the application VPC app-ledger holding a duplicate STS endpoint (private DNS on) and a
   KMS endpoint, a service the catalog does not provide (the audit reports it, remediation never touches
-  it); ``governance_targets`` for both accounts is written with the SaaS service name;
+  it); ``governance_targets`` for both accounts is written to <state-dir>/governance-targets.yml;
 - a SaaS provider VPC with a Network Load Balancer and a VPC endpoint service, the stand-in for a
   third-party PrivateLink service (Snowflake, MuleSoft...). Its service name is written to
   inventories/sandbox/group_vars/all/zz_seeded.yml (not tracked) and to <state-dir>/seed.json.
@@ -36,6 +36,7 @@ SPOKES = {
     "app-analytics": {"cidr": "10.3.0.0/16", "rogue": [("s3", "Gateway")]},
 }
 PROVIDER = {"name": "saas-provider", "cidr": "10.200.0.0/16"}
+GOVERNANCE_TARGETS = "governance-targets.yml"
 # Application spokes in a second account: same shape, reached through STS assume-role.
 OTHER_ACCOUNT = "210987654321"
 OTHER_ROLE = f"arn:aws:iam::{OTHER_ACCOUNT}:role/cloudnet-governance"
@@ -151,15 +152,15 @@ def seed(state_dir: Path | None, vars_out: Path = SEEDED_VARS) -> dict:
     out["saas_service_name"] = ensure_provider(ec2, elbv2)
     vars_out.write_text(
         "---\n# Written by `python -m sandbox.seed`; not tracked. The sandbox's stand-in SaaS endpoint service.\n"
-        f"sandbox_saas_service_name: {out['saas_service_name']}\n"
-        "# The accounts the governance audit (and remediation) covers: this one and the seeded application account.\n"
-        "governance_targets:\n"
-        "  - name: hub\n"
-        "  - name: apps\n"
-        f"    assume_role_arn: {OTHER_ROLE}\n")
+        f"sandbox_saas_service_name: {out['saas_service_name']}\n")
     if state_dir:
         state_dir.mkdir(parents=True, exist_ok=True)
         (state_dir / "seed.json").write_text(json.dumps(out, indent=2))
+        # Opt-in (-e @<state-dir>/governance-targets.yml): audit and remediate both seeded accounts.
+        (state_dir / GOVERNANCE_TARGETS).write_text(
+            "---\n# Written by `python -m sandbox.seed`: the accounts the governance audit covers.\n"
+            "governance_targets:\n  - name: hub\n  - name: apps\n"
+            f"    assume_role_arn: {OTHER_ROLE}\n")
     return out
 
 

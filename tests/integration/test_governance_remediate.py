@@ -282,7 +282,7 @@ def seeded(tmp_path_factory):
 
     def playbook(name, *args):
         cmd = [str(Path(sys.executable).parent / "ansible-playbook"), name, "-i", "inventories/sandbox",
-               "-e", f"@{seed_vars}", "-e", f"@{extra}", *args]
+               "-e", f"@{seed_vars}", "-e", f"@{state / 'governance-targets.yml'}", "-e", f"@{extra}", *args]
         proc = subprocess.run(cmd, env=env, cwd=repo, capture_output=True, text=True, timeout=900, check=False)
         assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
         return proc.stdout
@@ -328,6 +328,11 @@ def test_playbook_audit_then_remediate_across_two_accounts(seeded):
     assert audit[ids[("app-analytics", "s3")]]["classification"] == "allowed"
     assert audit[other[("app-ledger", "kms")]]["classification"] == "unknown"
     assert audit[other[("app-ledger", "sts")]]["account"] == "apps"
+
+    # --check before any central endpoint exists: the services VPC is planned, duplicates wait, nothing written.
+    out = seeded["playbook"]("playbooks/audit.yml", "-e", "governance_mode=remediate", "--check")
+    assert control.mutating_calls() == [], [c["operation"] for c in control.mutating_calls()]
+    assert "duplicates are reported" in out
 
     # The central endpoints and zones (what site.yml's services play builds).
     seeded["playbook"]("site.yml", "--limit", "services-use1")
