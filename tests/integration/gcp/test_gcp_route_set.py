@@ -29,7 +29,7 @@ def routes_of(compute, network):
     return {r.name: r for r in compute("Routes").list(project=PROJECT) if r.network.endswith(f"/networks/{network}")}
 
 
-def test_four_pass_static_routes(four_pass, compute, network, classic_tunnel):
+def test_four_pass_static_routes(four_pass, module, compute, network, classic_tunnel):
     args = {"network": network, "region": REGION, "topology": "itest", "state": "merged", "config": [
         {"destination": "10.100.0.0/24", "next_hop_vpn_tunnel": classic_tunnel},
         {"destination": "10.100.1.0/24", "next_hop_ip": f"{routes_ip(network)}", "priority": 900, "tags": ["app"]},
@@ -41,6 +41,8 @@ def test_four_pass_static_routes(four_pass, compute, network, classic_tunnel):
     assert routes["10.100.1.0/24"].priority == 900 and list(routes["10.100.1.0/24"].tags) == ["app"]
     assert all(r.name.startswith("cloudnet-rt-") for r in routes.values())
     assert [r["destination"] for r in result["route_set"]["routes"]["routes"]] == ["10.100.0.0/24", "10.100.1.0/24"]
+    info = module("gcp_route_set_info", {"network": network, "topology": "itest"})
+    assert info["route_sets"][0]["routes"] == result["route_set"]["routes"]
 
 
 def routes_ip(network):
@@ -121,6 +123,8 @@ def test_advertisements_four_pass_and_foreign_range(four_pass, module, compute, 
         ("10.60.0.0/16", f"GKE pods [{MARKER}]"), ("192.168.50.0/24", "hand-made")]
     assert result["route_set"]["advertisements"]["foreign_ranges"] == [
         {"range": "192.168.50.0/24", "description": "hand-made"}]
+    info = module("gcp_route_set_info", {"region": REGION, "router": f"rtr-{uid}", "topology": "itest"})
+    assert info["route_sets"] == [result["route_set"]]
     clash = dict(args, advertisements={"router": f"rtr-{uid}", "ranges": [{"range": "192.168.50.0/24"}]})
     assert "take_over" in module("gcp_route_set", clash, expect_failure=True)["msg"]
     module("gcp_route_set", dict(args, state="overridden", advertisements=dict(args["advertisements"], ranges=[])))
