@@ -223,10 +223,45 @@ class HaVpnManager:
 
         return self.changes.do(action, target, apply, **details)
 
-    def _ensure_labels(self, kind: str, path: str, obj: dict) -> dict:
-        if not own.labels_owned(obj.get("labels"), self.topology):
-            raise ConflictError(f"{kind} {obj['name']} exists and is not labelled as managed by topology "
-                                f"{self.topology}. Fix: choose another name, or remove the existing one.")
+    def _precheck(self, have: dict, network: str):
+        """Every refusal before the first write, so a refused run changes nothing."""
+        w = self.want
+        for kind, obj in (("vpnGateway", have["gateway"]), ("externalVpnGateway", have["external"])):
+            if obj is not None and not own.labels_owned(obj.get("labels"), self.topology):
+                raise ConflictError(f"{kind} {obj['name']} exists and is not labelled as managed by topology "
+                                    f"{self.topology}. Fix: choose another name, or remove the existing one.")
+        gw, ext, router = have["gateway"], have["external"], have["router"]
+        if gw is not None and not own.same_ref(gw.get("network"), network):
+            raise ConflictError(f"vpnGateway {w['name']} is on network {own.last(gw.get('network'))}, not "
+                                f"{self.params['network']}. Fix: use another name or the gateway's network.")
+        if ext is not None:
+            got = sorted((int(i.get("id", 0)), i.get("ipAddress")) for i in ext.get("interfaces") or [])
+            if got != list(enumerate(w["addresses"])):
+                raise ConflictError(f"externalVpnGateway {w['external']} has interfaces {got}; they cannot be changed "
+                                    "in place. Fix: use a new external_gateway.name (make-before-break) and remove "
+                                    "the old one after the tunnels moved.")
+        if router is not None:
+            if not own.description_owned(router.get("description"), self.topology):
+                raise ConflictError(f"router {w['router']} exists and is not managed by topology {self.topology}. "
+                                    "Fix: choose another router.name.")
+            if not own.same_ref(router.get("network"), network):
+                raise ConflictError(f"router {w['router']} is on network {own.last(router.get('network'))}, not "
+                                    f"{self.params['network']}. Fix: choose another router.name.")
+        for t in w["tunnels"]:
+            if t["name"] in have["tunnels"]:
+                bad = tunnel_conflicts(have["tunnels"][t["name"]], t, w["external"])
+                if bad:
+                    raise ConflictError(f"tunnel {t['name']}: {', '.join(bad)} cannot be changed in place. Fix: give "
+                                        "the tunnel a new name (make-before-break) and drop the old entry.")
+                continue
+            if not t.get("shared_secret"):
+                raise ValidationError(f"tunnels[{t['name']}].shared_secret", None, "is required to create a tunnel",
+                                      "set the pre-shared key of the matching AWS tunnel")
+            if self.conn.get("compute", self._regional("vpnTunnels", t["name"]), not_found=True) is not None:
+                raise ConflictError(f"vpnTunnel {t['name']} exists but is not a tunnel of {w['name']} managed by "
+                                    f"topology {self.topology}. Fix: choose another tunnel name.")
+
+    def _ensure_labels(self, path: str, obj: dict) -> dict:
         want = dict(self.want["labels"])
         if want != (obj.get("labels") or {}):
             self._write("set_labels", obj["name"], "POST", path + "/setLabels",
@@ -253,15 +288,7 @@ class HaVpnManager:
         w, project = self.want, self.conn.project
         network = own.network_path(project, self.params["network"])
         gw, ext, router = have["gateway"], have["external"], have["router"]
-        for t in w["tunnels"]:
-            if t["name"] not in have["tunnels"] and not t.get("shared_secret"):
-                raise ValidationError(f"tunnels[{t['name']}].shared_secret", None, "is required to create a tunnel",
-                                      "set the pre-shared key of the matching AWS tunnel")
-            if t["name"] in have["tunnels"]:
-                bad = tunnel_conflicts(have["tunnels"][t["name"]], t, w["external"])
-                if bad:
-                    raise ConflictError(f"tunnel {t['name']}: {', '.join(bad)} cannot be changed in place. Fix: give "
-                                        "the tunnel a new name (make-before-break) and drop the old entry.")
+        self._precheck(have, network)
         gw_path = self._regional("vpnGateways", w["name"])
         if gw is None:
             body = {"name": w["name"], "network": network, "labels": w["labels"],
@@ -269,10 +296,7 @@ class HaVpnManager:
             self._write("create", w["name"], "POST", self._regional("vpnGateways"), body, kind="vpnGateway")
             gw = dict(body, selfLink=self._link("vpnGateways", w["name"]), vpnInterfaces=[{"id": 0}, {"id": 1}])
         else:
-            if not own.same_ref(gw.get("network"), network):
-                raise ConflictError(f"vpnGateway {w['name']} is on network {own.last(gw.get('network'))}, not "
-                                    f"{self.params['network']}. Fix: use another name or the gateway's network.")
-            gw = self._ensure_labels("vpnGateway", gw_path, gw)
+            gw = self._ensure_labels(gw_path, gw)
         ext_path = f"projects/{project}/global/externalVpnGateways/{w['external']}"
         want_ifaces = [{"id": i, "ipAddress": ip} for i, ip in enumerate(w["addresses"])]
         if ext is None:
@@ -282,12 +306,7 @@ class HaVpnManager:
                         kind="externalVpnGateway")
             ext = dict(body, selfLink=self._external_link(w["external"]))
         else:
-            got = sorted((int(i.get("id", 0)), i.get("ipAddress")) for i in ext.get("interfaces") or [])
-            if got != [(i["id"], i["ipAddress"]) for i in want_ifaces]:
-                raise ConflictError(f"externalVpnGateway {w['external']} has interfaces {got}; they cannot be changed "
-                                    "in place. Fix: use a new external_gateway.name (make-before-break) and remove "
-                                    "the old one after the tunnels moved.")
-            ext = self._ensure_labels("externalVpnGateway", ext_path, ext)
+            ext = self._ensure_labels(ext_path, ext)
         router_path = self._regional("routers", w["router"])
         if router is None:
             body = {"name": w["router"], "network": network, "bgp": {"asn": w["asn"]},
@@ -295,9 +314,6 @@ class HaVpnManager:
             self._write("create", w["router"], "POST", self._regional("routers"), body, kind="router")
             router = dict(body, selfLink=self._link("routers", w["router"]), interfaces=[], bgpPeers=[])
         else:
-            if not own.description_owned(router.get("description"), self.topology):
-                raise ConflictError(f"router {w['router']} exists and is not managed by topology {self.topology}. "
-                                    "Fix: choose another router.name.")
             if int((router.get("bgp") or {}).get("asn") or 0) != w["asn"]:
                 bgp = dict(router.get("bgp") or {}, asn=w["asn"])
                 self._write("update", w["router"], "PATCH", router_path, {"bgp": bgp}, asn=w["asn"])
@@ -315,7 +331,7 @@ class HaVpnManager:
                 tunnels.pop(name)
         for name, t in wanted.items():
             if name in tunnels:
-                tunnels[name] = self._ensure_labels("vpnTunnel", self._regional("vpnTunnels", name), tunnels[name])
+                tunnels[name] = self._ensure_labels(self._regional("vpnTunnels", name), tunnels[name])
                 continue
             body = {"name": name, "vpnGateway": gw["selfLink"], "vpnGatewayInterface": t["vpn_gateway_interface"],
                     "peerExternalGateway": ext["selfLink"], "peerExternalGatewayInterface": t["peer_interface"],

@@ -84,8 +84,10 @@ def route_from_api(r: dict) -> dict:
             "other_hop": None if kind else next((v for k, v in r.items() if k.startswith("nextHop") and v), None)}
 
 
-def route_name(prefix: str, network: str, route: dict) -> str:
-    return f"{prefix}-{own.short_hash(network, route['destination'], route['hop'], route['priority'], route['tags'])}"
+def route_name(prefix: str, network: str, route: dict, topology: str) -> str:
+    """Deterministic name: the same declared route of the same topology always gets the same name."""
+    digest = own.short_hash(topology, network, route["destination"], route["hop"], route["priority"], route["tags"])
+    return f"{prefix}-{digest}"
 
 
 def slot(route: dict):
@@ -236,7 +238,7 @@ class RouteSetManager:
         return managed, foreign
 
     def _route_body(self, w: dict) -> dict:
-        body = {"name": route_name(self.prefix, self.network_path, w), "network": self.network_path,
+        body = {"name": route_name(self.prefix, self.network_path, w, self.topology), "network": self.network_path,
                 "destRange": w["destination"], "priority": w["priority"], API_HOP[w["hop_kind"]]: w["hop"],
                 "description": own.with_marker(self.params.get("description") or "AWS endpoint prefixes",
                                                self.topology)}
@@ -258,7 +260,7 @@ class RouteSetManager:
             for w in self.want:
                 body = self._route_body(w)
                 rendered.append({"method": "POST", "path": f"projects/{self.project}/global/routes", "body": body})
-            return [], [], [dict(config_form(w), name=route_name(self.prefix, self.network_path, w))
+            return [], [], [dict(config_form(w), name=route_name(self.prefix, self.network_path, w, self.topology))
                             for w in self.want]
         managed, foreign = self._routes()
         before = (managed, foreign)

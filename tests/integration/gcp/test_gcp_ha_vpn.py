@@ -84,8 +84,10 @@ def test_foreign_gateway_with_the_same_name_is_refused(module, session, gcp, net
     wait_op(session, gcp, session.post(
         gcp.compute_endpoint + f"projects/{PROJECT}/regions/{REGION}/vpnGateways",
         json={"name": f"vpn-{uid}", "network": f"projects/{PROJECT}/global/networks/{network}"}).json())
+    before = gcp.calls.count(mutating=True)
     failed = module("gcp_ha_vpn", args_for(network, uid), expect_failure=True)
     assert "not labelled as managed" in failed["msg"]
+    assert gcp.calls.count(mutating=True) == before, "a refused run wrote"
     assert not any(s in json.dumps(failed) for s in SECRETS)
     kept = module("gcp_ha_vpn", {"name": f"vpn-{uid}", "region": REGION, "topology": "itest", "state": "absent"})
     assert kept["changed"] is False  # absent never deletes what it does not own

@@ -60,9 +60,11 @@ def test_plan_routes(state, declared, managed, foreign, take_over, creates, dele
 
 
 def test_route_names_are_deterministic_and_change_with_attributes():
-    a = rs.route_name("cloudnet-rt", "projects/p/global/networks/n", want("10.0.0.0/24"))
-    assert a == rs.route_name("cloudnet-rt", "projects/p/global/networks/n", want("10.0.0.0/24"))
-    assert a != rs.route_name("cloudnet-rt", "projects/p/global/networks/n", want("10.0.0.0/24", priority=5))
+    net = "projects/p/global/networks/n"
+    a = rs.route_name("cloudnet-rt", net, want("10.0.0.0/24"), "t")
+    assert a == rs.route_name("cloudnet-rt", net, want("10.0.0.0/24"), "t")
+    assert a != rs.route_name("cloudnet-rt", net, want("10.0.0.0/24", priority=5), "t")
+    assert a != rs.route_name("cloudnet-rt", net, want("10.0.0.0/24"), "other-topology")
     assert own.NAME_RE.fullmatch(a) and len(a) == len("cloudnet-rt-") + 10
 
 
