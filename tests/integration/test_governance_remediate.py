@@ -264,41 +264,49 @@ def seeded(tmp_path_factory):
 
     from harness import ensure_collection_tree
 
-    from sandbox.aws import server
     from sandbox.aws.client import SandboxControl
 
+    # Its own sandbox process: an in-process one would share moto's state with the session sandbox, whose
+    # leftovers (other tests' endpoints) the playbook would audit and remediate too.
     repo = Path(__file__).resolve().parents[2]
-    emu = server.start(host="127.0.0.1", port=0)
     state = tmp_path_factory.mktemp("governance")
-    env = dict(os.environ)
-    env.update(emu.env())
-    env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_NOCOLOR": "1",
-                "PYTHONPATH": str(repo)})
-    seed_vars = state / "seeded.yml"
-    subprocess.run([sys.executable, "-m", "sandbox.seed", "--state-dir", str(state), "--vars-out", str(seed_vars)],
-                   env=env, cwd=repo, check=True, capture_output=True, text=True)
-    extra = state / "extra.json"
-    extra.write_text(json.dumps(dict(CATALOG, governance_report_dir=str(state / "reports"))))
+    subprocess.run([sys.executable, "-m", "sandbox", "up", "--only", "aws", "--state-dir", str(state / "aws")],
+                   cwd=repo, check=True, capture_output=True, text=True, timeout=120)
+    try:
+        running = json.loads((state / "aws" / "sandbox.json").read_text())
+        url = running["emulators"]["aws"]["url"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(running["env"])
+        env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_NOCOLOR": "1",
+                    "PYTHONPATH": str(repo)})
+        seed_vars = state / "seeded.yml"
+        subprocess.run([sys.executable, "-m", "sandbox.seed", "--state-dir", str(state), "--vars-out", str(seed_vars)],
+                       env=env, cwd=repo, check=True, capture_output=True, text=True)
+        extra = state / "extra.json"
+        extra.write_text(json.dumps(dict(CATALOG, governance_report_dir=str(state / "reports"))))
 
-    def playbook(name, *args):
-        cmd = [str(Path(sys.executable).parent / "ansible-playbook"), name, "-i", "inventories/sandbox",
-               "-e", f"@{seed_vars}", "-e", f"@{state / 'governance-targets.yml'}", "-e", f"@{extra}", *args]
-        proc = subprocess.run(cmd, env=env, cwd=repo, capture_output=True, text=True, timeout=900, check=False)
-        assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
-        return proc.stdout
+        def playbook(name, *args):
+            cmd = [str(Path(sys.executable).parent / "ansible-playbook"), name, "-i", "inventories/sandbox",
+                   "-e", f"@{seed_vars}", "-e", f"@{state / 'governance-targets.yml'}", "-e", f"@{extra}", *args]
+            proc = subprocess.run(cmd, env=env, cwd=repo, capture_output=True, text=True, timeout=900, check=False)
+            assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+            return proc.stdout
 
-    def client(service, role=None):
-        kwargs = {"endpoint_url": emu.url, "region_name": "us-east-1",
-                  "aws_access_key_id": env["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
-        if role:
-            creds = boto3.client("sts", **kwargs).assume_role(RoleArn=role, RoleSessionName="check")["Credentials"]
-            kwargs.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                          aws_session_token=creds["SessionToken"])
-        return boto3.client(service, **kwargs)
+        def client(service, role=None):
+            kwargs = {"endpoint_url": url, "region_name": "us-east-1",
+                      "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+                      "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
+            if role:
+                creds = boto3.client("sts", **kwargs).assume_role(RoleArn=role, RoleSessionName="check")["Credentials"]
+                kwargs.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                              aws_session_token=creds["SessionToken"])
+            return boto3.client(service, **kwargs)
 
-    yield {"playbook": playbook, "client": client, "control": SandboxControl(emu.url), "reports": state / "reports",
-           "seed": json.loads((state / "seed.json").read_text())}
-    emu.stop()
+        yield {"playbook": playbook, "client": client, "control": SandboxControl(url), "reports": state / "reports",
+               "seed": json.loads((state / "seed.json").read_text())}
+    finally:
+        subprocess.run([sys.executable, "-m", "sandbox", "down", "--state-dir", str(state / "aws")],
+                       cwd=repo, check=False, capture_output=True, text=True, timeout=60)
 
 
 def _recap(output):
