@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parents[2]))
 
 from azure.identity import ClientSecretCredential  # noqa: E402
 from azure.mgmt.dnsresolver import DnsResolverManagementClient  # noqa: E402
 from azure.mgmt.network import NetworkManagementClient  # noqa: E402
+from azure_module_env import LOCATION, POLL  # noqa: E402
 from harness import run_module  # noqa: E402
 
 from sandbox.azure import start  # noqa: E402
-
-LOCATION = "westeurope"
-POLL = 0.05
 
 
 @pytest.fixture(scope="session")

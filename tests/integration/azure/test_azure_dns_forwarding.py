@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import LOCATION
+from azure_module_env import LOCATION
 
 R53 = ["10.100.0.10", "10.100.1.10"]
 

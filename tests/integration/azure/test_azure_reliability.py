@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import LOCATION
+from azure_module_env import LOCATION
 
 ROUTE_TABLES = "Microsoft.Network/routeTables"
 

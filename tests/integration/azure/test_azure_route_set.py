@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import LOCATION, POLL
+from azure_module_env import LOCATION, POLL
 
 
 def _routes(network, rg, table):

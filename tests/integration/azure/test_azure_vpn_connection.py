@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import LOCATION
+from azure_module_env import LOCATION
 
 KEY1 = "Tunnel1-Secret-Key-0123456789"
 KEY2 = "Tunnel2-Secret-Key-9876543210"

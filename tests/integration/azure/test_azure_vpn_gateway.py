@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import LOCATION
+from azure_module_env import LOCATION
 
 APIPA = [["169.254.21.2", "169.254.22.2"], ["169.254.21.6", "169.254.22.6"]]
 
