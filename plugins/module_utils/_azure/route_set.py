@@ -330,3 +330,19 @@ class RouteSetManager:
                         lambda: put_subnet(self.conn, s["resource_group"], s["virtual_network"], s["name"], body,
                                            body.get("etag"), self.timeout),
                         previous=current)
+
+
+def gather(conn, group: str, topology: str, prefix: str, name: str | None = None) -> list:
+    """Route tables of a resource group (or the named one) in the shape azure_route_set returns."""
+    if name:
+        found = get_route_table(conn, group, name)
+        bodies = [found.as_dict()] if found is not None else []
+    else:
+        bodies = [t.as_dict() for t in conn.call("network", "route_tables", "list", group)]
+    out = []
+    for body in bodies:
+        p = body.get("properties") or {}
+        out.append(view(body.get("id"), body.get("name"), group, body.get("location"),
+                        [canonical_route(r) for r in p.get("routes") or []], prefix,
+                        [ref_id(s) for s in p.get("subnets") or []], owned(body, topology)))
+    return sorted(out, key=lambda t: t["name"])

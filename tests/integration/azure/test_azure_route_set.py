@@ -11,7 +11,7 @@ def _routes(network, rg, table):
             for r in got["properties"].get("routes") or []}, got
 
 
-def test_four_pass_creates_table_routes_and_association(four_pass, network, rg, vnet):
+def test_four_pass_creates_table_routes_and_association(four_pass, module, network, rg, vnet):
     vnet("spoke", "10.20.0.0/16", {"app": "10.20.1.0/24", "data": "10.20.2.0/24"})
     args = {"resource_group": rg, "route_table": "rt-app", "location": LOCATION, "topology": "t1",
             "config": [{"address_prefix": "10.100.0.0/22"}, {"address_prefix": "10.100.4.0/22"}],
@@ -27,6 +27,8 @@ def test_four_pass_creates_table_routes_and_association(four_pass, network, rg, 
     assert subnet["properties"]["routeTable"]["id"].lower() == table["id"].lower()
     assert network.subnets.get(rg, "spoke", "data").as_dict()["properties"].get("routeTable") is None
     assert check1["route_table"]["routes"] == apply1["route_table"]["routes"]
+    info = module("azure_route_table_info", {"resource_group": rg, "topology": "t1"})
+    assert info["route_tables"] == [apply1["route_table"]]
 
 
 def test_foreign_routes_untouched_conflict_and_take_over(module, network, rg, vnet):
