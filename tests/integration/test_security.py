@@ -217,3 +217,100 @@ def test_the_runner_secret_never_appears_in_verbose_output_or_the_log(cloud, run
         assert secret not in runs[key].stdout + runs[key].stderr, key
     assert runs["log"], "ANSIBLE_LOG_PATH received nothing"
     assert secret not in runs["log"]
+
+
+# --- secrets never appear in output, diffs or logs --------------------------------------------------------
+
+
+def assert_no_secret(text: str, secrets, where: str):
+    leaked = [s for s in secrets if s in text]
+    assert not leaked, f"{where} contains {leaked}"
+
+
+@pytest.fixture(scope="module")
+def secret_runs(cloud, runs):
+    """site.yml with -vvv --check --diff, then -vvv --diff, with distinctive AWS credentials and a log file.
+
+    Runs after the IAM runs (IAM enforcement off here: the sandbox accepts any secret and session token).
+    """
+    cloud["control"].settings(iam_enforcement=False)
+    log = cloud["tmp"] / "ansible-secrets.log"
+    creds = {"AWS_ACCESS_KEY_ID": "AKIACLOUDNETLEAKCHK1", "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+             "AWS_SESSION_TOKEN": SESSION_TOKEN}
+    check = playbook(cloud, "site.yml", creds, "-vvv", "--check", "--diff", log=log)
+    apply = playbook(cloud, "site.yml", creds, "-vvv", "--diff", log=log)
+    return {"check": check, "apply": apply, "log": log.read_text()}
+
+
+def test_verbose_check_and_apply_runs_never_print_the_aws_secret_or_session_token(secret_runs):
+    for name in ("check", "apply"):
+        proc = secret_runs[name]
+        assert "<127.0.0.1> EXEC" in proc.stdout or "ESTABLISH LOCAL CONNECTION" in proc.stdout, "not a -vvv run"
+        assert "--- before" in proc.stdout or '"diff"' in proc.stdout or "changed:" in proc.stdout
+        assert_no_secret(proc.stdout, (SECRET_KEY, SESSION_TOKEN), f"{name} stdout")
+        assert_no_secret(proc.stderr, (SECRET_KEY, SESSION_TOKEN), f"{name} stderr")
+    assert "PLAY RECAP" in secret_runs["log"], "ANSIBLE_LOG_PATH received nothing"
+    assert_no_secret(secret_runs["log"], (SECRET_KEY, SESSION_TOKEN), "the Ansible log")
+
+
+@pytest.mark.parametrize("check", [True, False])
+def test_aws_secret_options_are_masked_in_module_results(cloud, secret_runs, check):
+    """secret_key, session_token and assume_role_external_id given as options never come back."""
+    args = {"name": "secret-check", "topology": "secrets", "cidr_block": "10.160.0.0/16",
+            "access_key": "AKIACLOUDNETLEAKCHK2", "secret_key": PARAM_SECRET, "session_token": PARAM_TOKEN,
+            "assume_role_arn": "arn:aws:iam::123456789012:role/cloudnet-secrets",
+            "assume_role_external_id": PRE_SHARED_KEY, "endpoint_url": cloud["url"], "region": REGION}
+    result = run_module("aws_vpc", args, {}, check=check, diff=True)
+    assert result["changed"] is True
+    text = json.dumps(result)
+    assert_no_secret(text, (PARAM_SECRET, PARAM_TOKEN, PRE_SHARED_KEY), "the aws_vpc result")
+    masked = result["invocation"]["module_args"]
+    assert masked["secret_key"] == masked["session_token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    # A failing call: the error message is scrubbed as well.
+    failed = run_module("aws_vpc", dict(args, cidr_block="10.160.0.1/16"), {}, check=check, expect_failure=True)
+    assert_no_secret(json.dumps(failed), (PARAM_SECRET, PARAM_TOKEN, PRE_SHARED_KEY), "the failed aws_vpc result")
+
+
+@pytest.fixture(scope="module")
+def gcp(tmp_path_factory):
+    from sandbox.gcp import start
+
+    emu = start(state_dir=tmp_path_factory.mktemp("gcp-secrets"), operation_seconds=None)
+    yield emu
+    emu.stop()
+
+
+@pytest.mark.parametrize("form", ["json_string", "mapping"])
+def test_gcp_service_account_key_and_vpn_shared_secret_are_masked(gcp, form):
+    """service_account_contents as a JSON string, and as the mapping a YAML playbook or from_json gives."""
+    from google.auth.transport.requests import AuthorizedSession
+    from google.oauth2 import service_account
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "gcp"))
+    from gcp_env import PROJECT, SCOPES, wait_op
+    from gcp_env import REGION as GCP_REGION
+
+    key = json.loads(Path(gcp.service_account_file).read_text())
+    session = AuthorizedSession(service_account.Credentials.from_service_account_info(key, scopes=SCOPES))
+    base = gcp.compute_endpoint + f"projects/{PROJECT}/"
+    if session.get(base + "global/networks/net-secrets").status_code == 404:
+        wait_op(session, gcp, session.post(base + "global/networks",
+                                           json={"name": "net-secrets", "autoCreateSubnetworks": False}).json())
+    env = {k: v for k, v in gcp.env().items() if k != "GCP_SERVICE_ACCOUNT_FILE"}
+    args = {
+        "name": f"vpn-{form.replace('_', '-')}", "region": GCP_REGION, "network": "net-secrets", "topology": "secrets",
+        "router": {"asn": 64514}, "service_account_contents": json.dumps(key) if form == "json_string" else key,
+        "external_gateway": {"interfaces": ["203.0.113.10", "203.0.113.11"]},
+        "tunnels": [{"name": f"vpn-{form.replace('_', '-')}-t{i}", "vpn_gateway_interface": i, "peer_interface": i,
+                     "shared_secret": PRE_SHARED_KEY, "ip_range": f"169.254.{20 + i}.2/30",
+                     "peer_ip_address": f"169.254.{20 + i}.1", "peer_asn": 64512} for i in range(2)],
+    }
+    # The key as a whole, one line of it (as it appears inside JSON text) and its id.
+    secrets = (PRE_SHARED_KEY, key["private_key"], key["private_key"].splitlines()[1], key["private_key_id"])
+    for check in (True, False):
+        result = run_module("gcp_ha_vpn", args, env, check=check, diff=True)
+        assert result["changed"] is True
+        assert_no_secret(json.dumps(result), secrets, f"the gcp_ha_vpn result (check={check})")
+    # A second run (the shared secret is write-only on GCP) prints neither.
+    again = run_module("gcp_ha_vpn", args, env, diff=True)
+    assert_no_secret(json.dumps(again), secrets, "the second gcp_ha_vpn result")
