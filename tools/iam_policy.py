@@ -21,7 +21,8 @@ import botocore.session
 
 REPO = Path(__file__).resolve().parents[1]
 POLICY = REPO / "docs" / "iam" / "cloudnet-privatelink.json"
-SOURCES = [REPO / "plugins" / "module_utils", REPO / "plugins" / "modules"]
+# AWS code only: Azure and GCP connections have their own call() with other service names.
+SOURCES = [(REPO / "plugins" / "module_utils" / "_aws", "*.py"), (REPO / "plugins" / "modules", "aws_*.py")]
 # IAM prefixes that differ from the botocore service name.
 IAM_PREFIX = {"route53resolver": "route53resolver", "network-firewall": "network-firewall"}
 # Calls made by boto3 itself rather than through conn.call (assume role).
@@ -43,8 +44,8 @@ def calls_in(path: Path):
 def actions() -> set:
     session = botocore.session.get_session()
     found = set(IMPLICIT)
-    for root in SOURCES:
-        for path in sorted(root.rglob("*.py")):
+    for root, pattern in SOURCES:
+        for path in sorted(root.rglob(pattern)):
             for service, method in calls_in(path):
                 model = session.get_service_model(service)
                 names = {op: op for op in model.operation_names}
