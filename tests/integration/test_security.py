@@ -11,6 +11,7 @@ Secrets: distinctive AWS secret key, session token and module secret options are
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -108,6 +109,24 @@ def denied_calls(cloud) -> list[tuple[str, str]]:
 
 
 # --- least privilege: modules -----------------------------------------------------------------------------
+
+
+def test_every_aws_call_names_its_service_and_operation_literally():
+    """tools/iam_policy.py reads the policy from literal conn.call/paginate arguments; a computed name is missed."""
+    import ast
+
+    computed = []
+    for root in (REPO / "plugins" / "module_utils" / "_aws", REPO / "plugins" / "modules"):
+        for path in sorted(root.rglob("*.py")):
+            if root.name == "modules" and not path.name.startswith("aws_"):
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in ("call", "paginate") and len(node.args) >= 2
+                        and not all(isinstance(a, ast.Constant) for a in node.args[:2])):
+                    computed.append(f"{path.relative_to(REPO)}:{node.lineno} {ast.unparse(node.args[1])}")
+    assert computed == [], "AWS calls whose operation the IAM policy tool cannot read: " + "; ".join(computed)
+
 
 
 def test_default_sandbox_keys_are_refused_once_iam_is_enforced(cloud):
@@ -227,18 +246,27 @@ def assert_no_secret(text: str, secrets, where: str):
     assert not leaked, f"{where} contains {leaked}"
 
 
-@pytest.fixture(scope="module")
-def secret_runs(cloud, runs):
-    """site.yml with -vvv --check --diff, then -vvv --diff, with distinctive AWS credentials and a log file.
+@contextlib.contextmanager
+def iam_off(cloud):
+    """IAM enforcement off for a while: the sandbox then accepts any secret key and session token."""
+    control = cloud["control"]
+    before = bool(control.settings().get("iam_enforcement"))
+    control.settings(iam_enforcement=False)
+    try:
+        yield
+    finally:
+        control.settings(iam_enforcement=before)
 
-    Runs after the IAM runs (IAM enforcement off here: the sandbox accepts any secret and session token).
-    """
-    cloud["control"].settings(iam_enforcement=False)
+
+@pytest.fixture(scope="module")
+def secret_runs(cloud):
+    """site.yml with -vvv --check --diff, then -vvv --diff, with distinctive AWS credentials and a log file."""
     log = cloud["tmp"] / "ansible-secrets.log"
     creds = {"AWS_ACCESS_KEY_ID": "AKIACLOUDNETLEAKCHK1", "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
              "AWS_SESSION_TOKEN": SESSION_TOKEN}
-    check = playbook(cloud, "site.yml", creds, "-vvv", "--check", "--diff", log=log)
-    apply = playbook(cloud, "site.yml", creds, "-vvv", "--diff", log=log)
+    with iam_off(cloud):
+        check = playbook(cloud, "site.yml", creds, "-vvv", "--check", "--diff", log=log)
+        apply = playbook(cloud, "site.yml", creds, "-vvv", "--diff", log=log)
     return {"check": check, "apply": apply, "log": log.read_text()}
 
 
@@ -254,20 +282,21 @@ def test_verbose_check_and_apply_runs_never_print_the_aws_secret_or_session_toke
 
 
 @pytest.mark.parametrize("check", [True, False])
-def test_aws_secret_options_are_masked_in_module_results(cloud, secret_runs, check):
+def test_aws_secret_options_are_masked_in_module_results(cloud, check):
     """secret_key, session_token and assume_role_external_id given as options never come back."""
     args = {"name": "secret-check", "topology": "secrets", "cidr_block": "10.160.0.0/16",
             "access_key": "AKIACLOUDNETLEAKCHK2", "secret_key": PARAM_SECRET, "session_token": PARAM_TOKEN,
             "assume_role_arn": "arn:aws:iam::123456789012:role/cloudnet-secrets",
             "assume_role_external_id": PRE_SHARED_KEY, "endpoint_url": cloud["url"], "region": REGION}
-    result = run_module("aws_vpc", args, {}, check=check, diff=True)
+    with iam_off(cloud):
+        result = run_module("aws_vpc", args, {}, check=check, diff=True)
+        # A failing call: the error message is scrubbed as well.
+        failed = run_module("aws_vpc", dict(args, cidr_block="10.160.0.1/16"), {}, check=check, expect_failure=True)
     assert result["changed"] is True
     text = json.dumps(result)
     assert_no_secret(text, (PARAM_SECRET, PARAM_TOKEN, PRE_SHARED_KEY), "the aws_vpc result")
     masked = result["invocation"]["module_args"]
     assert masked["secret_key"] == masked["session_token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
-    # A failing call: the error message is scrubbed as well.
-    failed = run_module("aws_vpc", dict(args, cidr_block="10.160.0.1/16"), {}, check=check, expect_failure=True)
     assert_no_secret(json.dumps(failed), (PARAM_SECRET, PARAM_TOKEN, PRE_SHARED_KEY), "the failed aws_vpc result")
 
 
