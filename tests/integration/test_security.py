@@ -343,3 +343,50 @@ def test_gcp_service_account_key_and_vpn_shared_secret_are_masked(gcp, form):
     # A second run (the shared secret is write-only on GCP) prints neither.
     again = run_module("gcp_ha_vpn", args, env, diff=True)
     assert_no_secret(json.dumps(again), secrets, "the second gcp_ha_vpn result")
+
+
+@pytest.fixture(scope="module")
+def azure(tmp_path_factory):
+    from sandbox.azure import start
+
+    emu = start(state_dir=tmp_path_factory.mktemp("azure-secrets"), retry_after=None)
+    yield emu
+    emu.stop()
+
+
+def _result(name: str, args: dict, env: dict) -> dict:
+    """The module's JSON result, failed or not; a crash (no JSON) as {"failed": True, "crash": its output}."""
+    from harness import ModuleFailed
+
+    try:
+        return run_module(name, args, env)
+    except ModuleFailed as failed:
+        return failed.result
+    except AssertionError as crash:  # the harness reports stdout and stderr of a module that printed no JSON
+        return {"failed": True, "crash": str(crash)}
+
+
+def test_azure_client_secret_is_masked_as_option_and_from_the_environment(azure):
+    import requests
+    from azure.identity import ClientSecretCredential
+
+    e = azure.env()
+    credential = ClientSecretCredential(e["AZURE_TENANT_ID"], e["AZURE_CLIENT_ID"], e["AZURE_CLIENT_SECRET"],
+                                        authority=e["AZURE_AUTHORITY_HOST"], disable_instance_discovery=True,
+                                        connection_verify=azure.ca_bundle)
+    bearer = credential.get_token("https://management.azure.com/.default").token
+    made = requests.put(f"{azure.url}/subscriptions/{azure.subscription_id}/resourcegroups/rg-secrets",
+                        params={"api-version": "2024-03-01"}, json={"location": "westeurope"},
+                        headers={"Authorization": f"Bearer {bearer}"}, verify=azure.ca_bundle, timeout=30)
+    assert made.status_code in (200, 201), made.text
+    env = {k: v for k, v in e.items() if k not in ("AZURE_SECRET", "AZURE_CLIENT_SECRET")}
+    args = {"resource_group": "rg-secrets", "topology": "secrets", "polling_interval": 0.05}
+    results = {
+        "option": _result("azure_route_table_info", dict(args, secret=azure.client_secret), env),
+        "environment": _result("azure_route_table_info", args, dict(env, AZURE_SECRET=azure.client_secret)),
+        "wrong secret": _result("azure_route_table_info", dict(args, secret=PARAM_SECRET), env),
+    }
+    assert results["option"]["route_tables"] == [] and results["environment"]["route_tables"] == []
+    assert results["wrong secret"].get("failed"), "a wrong client secret was accepted"
+    for how, result in results.items():
+        assert_no_secret(json.dumps(result), (azure.client_secret, PARAM_SECRET), f"the Azure result ({how})")
