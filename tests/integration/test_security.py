@@ -104,8 +104,8 @@ def admin(cloud, service: str):
 
 
 def denied_calls(cloud) -> list[tuple[str, str]]:
-    return [(c["service"], c["operation"]) for c in cloud["control"].calls() if c["status"] in (400, 403)
-            and c["service"] in ("ec2", "route53", "network-firewall", "sts")]
+    """Calls the sandbox answered 403 (EC2 UnauthorizedOperation, Route 53 / STS AccessDenied), even swallowed ones."""
+    return [(c["service"], c["operation"]) for c in cloud["control"].calls() if c["status"] == 403]
 
 
 # --- least privilege: modules -----------------------------------------------------------------------------
