@@ -252,6 +252,17 @@ def describe(group: dict | None, rules: list) -> dict | None:
 # --- manager ---------------------------------------------------------------------------------------
 
 
+# Literal calls per direction, so tools/iam_policy.py can read the IAM actions from the source.
+AUTHORIZE = {
+    "ingress": lambda conn, **api: conn.call("ec2", "authorize_security_group_ingress", **api),
+    "egress": lambda conn, **api: conn.call("ec2", "authorize_security_group_egress", **api),
+}
+REVOKE = {
+    "ingress": lambda conn, **api: conn.call("ec2", "revoke_security_group_ingress", **api),
+    "egress": lambda conn, **api: conn.call("ec2", "revoke_security_group_egress", **api),
+}
+
+
 class SecurityGroupManager:
     def __init__(self, conn, params: dict, check_mode: bool):
         self.conn = conn
@@ -374,9 +385,7 @@ class SecurityGroupManager:
             self.changes.do(
                 f"revoke_{direction}",
                 target,
-                lambda: self.conn.call(
-                    "ec2", f"revoke_security_group_{direction}", GroupId=group_id, SecurityGroupRuleIds=ids
-                ),
+                lambda: REVOKE[direction](self.conn, GroupId=group_id, SecurityGroupRuleIds=ids),
                 rules=[rule_item(k, have[k][1]) for k, _rule_id in plan["revoke"]],
             )
             for key, _rule_id in plan["revoke"]:
@@ -386,9 +395,7 @@ class SecurityGroupManager:
             self.changes.do(
                 f"authorize_{direction}",
                 target,
-                lambda: self.conn.call(
-                    "ec2", f"authorize_security_group_{direction}", GroupId=group_id, IpPermissions=perms
-                ),
+                lambda: AUTHORIZE[direction](self.conn, GroupId=group_id, IpPermissions=perms),
                 rules=[rule_item(k, d) for k, d in plan["authorize"]],
             )
             final.update(dict(plan["authorize"]))

@@ -40,11 +40,16 @@ NOT_FOUND = ("InvalidRouteTableID.NotFound", "InvalidTransitGatewayRouteTableID.
 GONE = ("deleting", "deleted")
 BLACKHOLE = "blackhole"
 STATIC_ROUTES = [{"Name": "type", "Values": ["static"]}]
+# Literal calls, so tools/iam_policy.py can read the IAM actions from the source.
 ATTACHMENT_CALLS = {
-    "associate": "associate_transit_gateway_route_table",
-    "disassociate": "disassociate_transit_gateway_route_table",
-    "enable_propagation": "enable_transit_gateway_route_table_propagation",
-    "disable_propagation": "disable_transit_gateway_route_table_propagation",
+    "associate": lambda conn, **api: conn.call("ec2", "associate_transit_gateway_route_table", **api),
+    "disassociate": lambda conn, **api: conn.call("ec2", "disassociate_transit_gateway_route_table", **api),
+    "enable_propagation": lambda conn, **api: conn.call(
+        "ec2", "enable_transit_gateway_route_table_propagation", **api
+    ),
+    "disable_propagation": lambda conn, **api: conn.call(
+        "ec2", "disable_transit_gateway_route_table_propagation", **api
+    ),
 }
 
 
@@ -362,17 +367,14 @@ class RouteTableManager:
             )
         return self.changes.result("route_table", before, after)
 
-    def _do(self, action: str, target: str, method: str, details: dict, **api):
-        return self.changes.do(action, target, lambda: self.conn.call("ec2", method, **api), **details)
-
     def _attachment_call(self, action: str, table_id: str, att: str, **details):
-        self._do(
+        self.changes.do(
             action,
             table_id,
-            ATTACHMENT_CALLS[action],
-            dict(details, attachment_id=att),
-            TransitGatewayRouteTableId=table_id,
-            TransitGatewayAttachmentId=att,
+            lambda: ATTACHMENT_CALLS[action](
+                self.conn, TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=att
+            ),
+            **dict(details, attachment_id=att),
         )
 
     def _reconcile(self, table: dict, current: dict, want: dict) -> dict:
@@ -386,25 +388,28 @@ class RouteTableManager:
         create, replace, delete = plan_routes(
             current["routes"], want["routes"], self.p.get("purge_routes", True)
         )
-        do = self._do
+        do = self.changes.do
         # Make before break: everything new first, removals last.
         for att in add_prop:
             self._attachment_call("enable_propagation", table_id, att)
         for cidr, target in sorted(create.items()):
+            args = route_args(table_id, cidr, target)
             do(
                 "create_route",
                 table_id,
-                "create_transit_gateway_route",
-                {"destination_cidr": cidr, "route_target": target},
-                **route_args(table_id, cidr, target),
+                lambda args=args: self.conn.call("ec2", "create_transit_gateway_route", **args),
+                destination_cidr=cidr,
+                route_target=target,
             )
         for cidr, target in sorted(replace.items()):
+            args = route_args(table_id, cidr, target)
             do(
                 "replace_route",
                 table_id,
-                "replace_transit_gateway_route",
-                {"destination_cidr": cidr, "route_target": target, "previous": current["routes"][cidr]},
-                **route_args(table_id, cidr, target),
+                lambda args=args: self.conn.call("ec2", "replace_transit_gateway_route", **args),
+                destination_cidr=cidr,
+                route_target=target,
+                previous=current["routes"][cidr],
             )
         elsewhere = attachment_associations(self.conn, add_assoc)
         for att in add_assoc:
@@ -424,10 +429,13 @@ class RouteTableManager:
             do(
                 "delete_route",
                 table_id,
-                "delete_transit_gateway_route",
-                {"destination_cidr": cidr},
-                TransitGatewayRouteTableId=table_id,
-                DestinationCidrBlock=cidr,
+                lambda cidr=cidr: self.conn.call(
+                    "ec2",
+                    "delete_transit_gateway_route",
+                    TransitGatewayRouteTableId=table_id,
+                    DestinationCidrBlock=cidr,
+                ),
+                destination_cidr=cidr,
             )
         for att in del_assoc:
             self._wait_association(att, None)
