@@ -32,8 +32,11 @@ options:
     type: path
   service_account_contents:
     description:
-      - The service-account JSON key itself. Never logged. Also read from E(GCP_SERVICE_ACCOUNT_CONTENTS).
-    type: jsonarg
+      - The service-account JSON key itself, as a JSON string or a mapping. Never logged. Also read from
+        E(GCP_SERVICE_ACCOUNT_CONTENTS).
+      - Taken as given (not re-serialised), so every value of the key, the private key included, is masked
+        in results and logs.
+    type: raw
   scopes:
     description:
       - OAuth scopes. Also read from E(GCP_SCOPES) (comma separated).

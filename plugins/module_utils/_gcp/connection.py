@@ -54,7 +54,9 @@ def gcp_argument_spec(**options) -> dict:
         "auth_kind": {"type": "str", "choices": ["application", "machineaccount", "serviceaccount"]},
         "service_account_email": {"type": "str"},
         "service_account_file": {"type": "path"},
-        "service_account_contents": {"type": "jsonarg", "no_log": True},
+        # raw, not jsonarg: jsonarg re-serialises a mapping, and the private key's escaped newlines then
+        # no longer match the masked value, so the key would show in invocation.module_args.
+        "service_account_contents": {"type": "raw", "no_log": True},
         "scopes": {"type": "list", "elements": "str"},
         "api_endpoint": {"type": "str"},
         "compute_endpoint": {"type": "str"},
