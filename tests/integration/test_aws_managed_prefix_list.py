@@ -81,3 +81,18 @@ def test_info_reads_entries_and_filters_managed(module, ec2):
     assert [p for p in by_name if p["name"] == name][0]["entries"] == [{"cidr": "10.7.0.0/24", "description": "x"}]
     managed = module("aws_managed_prefix_list_info", {"managed_only": True, "topology": "info-it"})["prefix_lists"]
     assert [p["prefix_list_id"] for p in managed] == [made["prefix_list"]["prefix_list_id"]]
+
+
+def test_recreate_after_delete_makes_a_new_list(module, ec2):
+    # AWS answers a reused ClientToken with the list it created first, even after that list was deleted.
+    name = _name()
+    args = {"name": name, "topology": "it", "entries": [{"cidr": "10.7.0.0/24"}]}
+    first = module("aws_managed_prefix_list", args)["prefix_list"]["prefix_list_id"]
+    module("aws_managed_prefix_list", dict(args, state="absent"))
+    again = module("aws_managed_prefix_list", args)
+    second = again["prefix_list"]["prefix_list_id"]
+    assert again["changed"] is True and second != first
+    live = [p for p in ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [name]}])
+            ["PrefixLists"] if p["State"] not in ("delete-complete", "delete-in-progress")]
+    assert [p["PrefixListId"] for p in live] == [second]
+    assert module("aws_managed_prefix_list", args)["changed"] is False

@@ -9,6 +9,7 @@ The prefix list holds the endpoint prefixes (services VPC subnets) that spokes r
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
@@ -126,8 +127,7 @@ class PrefixListManager:
             "TagSpecifications": tag_specification("prefix-list", tags),
             "ClientToken": token,
         }
-        out = self.changes.do("create", f"prefix-list/{self.p['name']}",
-                              lambda: self.conn.call("ec2", "create_managed_prefix_list", **args),
+        out = self.changes.do("create", f"prefix-list/{self.p['name']}", lambda: self._create_call(args),
                               entries=len(entries))
         after = {"prefix_list_id": None, "name": self.p["name"], "address_family": self.p["address_family"],
                  "max_entries": max_entries, "state": "create-complete",
@@ -136,6 +136,18 @@ class PrefixListManager:
             pl = self._wait(out["PrefixList"]["PrefixListId"]) or out["PrefixList"]
             after = describe(pl, entries)
         return self.changes.result("prefix_list", None, after)
+
+    def _create_call(self, args: dict) -> dict:
+        """Create; the deterministic token makes a retried create return the same list.
+
+        AWS remembers a token after its list is deleted, so a create after a teardown would be answered
+        with the deleted list. Then (and only then) the create is sent again with a token of its own.
+        """
+        out = self.conn.call("ec2", "create_managed_prefix_list", **args)
+        if find_prefix_lists(self.conn, prefix_list_id=out["PrefixList"]["PrefixListId"]):
+            return out
+        fresh = hashlib.sha256(f"{args['ClientToken']}/{uuid.uuid4()}".encode()).hexdigest()[:64]
+        return self.conn.call("ec2", "create_managed_prefix_list", **dict(args, ClientToken=fresh))
 
     def _update(self, have: dict, want_entries: dict, max_entries: int, tags: dict) -> dict:
         pl_id = have["PrefixListId"]
