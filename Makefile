@@ -37,7 +37,7 @@ SANDBOX_SEED := $(PY) -m sandbox.seed --state-dir $(SANDBOX_DIR)
 
 SANITY_PYTHON := 3.11
 # Stages of `make test`, in order. tools/run_stages.sh prints a header and the time of each.
-TEST_STAGES := lint-python unit sandbox-tests integration molecule sanity ansible-lint
+TEST_STAGES := lint-python ansible-lint sanity unit sandbox-tests integration molecule
 
 .PHONY: help venv collection-tree sandbox sandbox-down test lint lint-python unit sandbox-tests \
 	integration molecule sanity ansible-lint build clean
