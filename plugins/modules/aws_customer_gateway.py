@@ -52,7 +52,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.aws.ownership
   - cloudnet.privatelink.attributes
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

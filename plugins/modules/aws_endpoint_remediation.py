@@ -60,10 +60,54 @@ options:
   hub:
     description:
       - AWS connection options of the account that owns the central endpoint and zones (for example
-        O(assume_role_arn) of the network hub's role), merged over the module's own. A role alone is assumed
-        with the module's base credentials; an empty O(assume_role_arn) means those base credentials.
+        O(hub.assume_role_arn) of the network hub's role), merged over the module's own. A role alone is assumed
+        with the module's base credentials; an empty O(hub.assume_role_arn) means those base credentials.
       - Omit when the central endpoint is in the same account as the duplicate.
+      - Takes the same options as the module's connection options; an option left unset is inherited.
     type: dict
+    suboptions:
+      access_key:
+        description: AWS access key ID of the hub account.
+        type: str
+        aliases: [aws_access_key_id, aws_access_key, ec2_access_key]
+      secret_key:
+        description: AWS secret access key of the hub account. Never logged.
+        type: str
+        aliases: [aws_secret_access_key, aws_secret_key, ec2_secret_key]
+      session_token:
+        description: AWS session token of the hub account. Never logged.
+        type: str
+        aliases: [aws_session_token, security_token, aws_security_token]
+      profile:
+        description: Named profile of the hub account.
+        type: str
+        aliases: [aws_profile]
+      region:
+        description: AWS region for the hub account's calls.
+        type: str
+        aliases: [aws_region, ec2_region]
+      endpoint_url:
+        description: URL of the AWS API endpoint for the hub account's calls.
+        type: str
+        aliases: [aws_endpoint_url, ec2_url]
+      validate_certs:
+        description: Verify TLS certificates of the endpoint. Inherited when unset.
+        type: bool
+      aws_ca_bundle:
+        description: Path to a CA bundle used to verify the endpoint.
+        type: path
+      assume_role_arn:
+        description: ARN of the IAM role in the hub account to assume.
+        type: str
+      assume_role_session_name:
+        description: Session name used with O(hub.assume_role_arn). Inherited when unset.
+        type: str
+      assume_role_external_id:
+        description: External ID required by the trust policy of O(hub.assume_role_arn). Never logged.
+        type: str
+      retries:
+        description: Maximum attempts per API call. Inherited when unset.
+        type: int
   wait:
     description: Wait for private DNS to turn off, for association changes and for the deletion.
     type: bool
@@ -77,7 +121,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.aws.ownership
   - cloudnet.privatelink.attributes
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

@@ -93,7 +93,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.aws.ownership
   - cloudnet.privatelink.attributes
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 notes:
   - Pre-shared keys are best kept in a vault and passed through O(tunnel_options[].pre_shared_key).
 """

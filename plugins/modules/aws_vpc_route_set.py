@@ -92,7 +92,7 @@ notes:
   - The route tables are not owned by the collection, so no C(cloudnet:managed-by) tag is put on them;
     ownership is per route, in the C(cloudnet:routes) tags.
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

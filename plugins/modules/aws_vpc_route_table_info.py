@@ -31,7 +31,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.aws
   - cloudnet.privatelink.attributes.info
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

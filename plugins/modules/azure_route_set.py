@@ -95,7 +95,7 @@ extends_documentation_fragment:
 notes:
   - A route table the module creates is tagged as managed; an existing one is not retagged.
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

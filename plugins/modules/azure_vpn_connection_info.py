@@ -25,7 +25,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.azure
   - cloudnet.privatelink.attributes.info
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""

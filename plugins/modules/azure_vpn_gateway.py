@@ -72,7 +72,7 @@ extends_documentation_fragment:
   - cloudnet.privatelink.azure.ownership
   - cloudnet.privatelink.attributes
 author:
-  - cloudnet.privatelink contributors
+  - cloudnet.privatelink contributors (@cloudnet)
 """
 
 EXAMPLES = r"""
