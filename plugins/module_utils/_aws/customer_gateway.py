@@ -147,8 +147,9 @@ class CustomerGatewayManager:
     def _create(self, asn: int, ip: str, tags: dict) -> dict:
         # AWS returns an existing gateway with the same ASN and IP instead of creating one: refuse a foreign one.
         # The ASN is compared here rather than filtered (the sandbox's bgp-asn filter matches nothing).
-        same_key = [c for c in describe_customer_gateways(self.conn, filters=[{"Name": "ip-address", "Values": [ip]}])
-            if cgw_asn(c) == asn and c.get("IpAddress") == ip and c.get("State") == "available"]
+        by_ip = describe_customer_gateways(self.conn, filters=[{"Name": "ip-address", "Values": [ip]}])
+        same_key = [c for c in by_ip
+                    if cgw_asn(c) == asn and c.get("IpAddress") == ip and c.get("State") == "available"]
         for cgw in same_key:
             cgw_tags = tag_list_to_dict(cgw.get("Tags"))
             if not is_managed(cgw_tags, self.p["topology"]):

@@ -294,8 +294,8 @@ class RemediationManager:
         self.warnings.append(f"{ep['VpcEndpointId']}: {reason}")
         self.steps = [{"step": "ensure_central", "status": "blocked", "reason": reason}] + [
             {"step": s, "status": "waiting"} for s in STEPS[1:]]
-        after = dict(before, plan=[f"1. {reason}"] + [f"{i + 2}. {s}: waits for step 1" for i, s in
-                                                         enumerate(STEPS[1:])])
+        after = dict(before, plan=[f"1. {reason}"] + [
+            f"{i + 2}. {s}: waits for step 1" for i, s in enumerate(STEPS[1:])])
         return self._result(before, after, None, [])
 
     # result --------------------------------------------------------------------------------------------

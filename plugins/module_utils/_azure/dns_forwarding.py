@@ -227,7 +227,7 @@ class DnsForwardingManager:
 
     def _ensure_rules(self, rules) -> list:
         by_domain = {((r.get("properties") or {}).get("domainName") or "").lower(): r for r in rules}
-        after = [r for r in rules]
+        after = list(rules)
         for domain, want in sorted(self.rules.items()):
             have = by_domain.get(domain)
             name = want["name"]

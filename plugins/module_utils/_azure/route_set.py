@@ -231,8 +231,9 @@ class RouteSetManager:
         self.timeout = params["wait_timeout"]
 
     def _subscription(self):
-        return self.conn.subscription_id if self.conn is not None else (self.p.get("subscription_id")
-                                                                           or "{subscription_id}")
+        if self.conn is not None:
+            return self.conn.subscription_id
+        return self.p.get("subscription_id") or "{subscription_id}"
 
     def rendered(self) -> dict:
         sub = self._subscription()

@@ -252,8 +252,8 @@ class VpnGatewayManager:
                             lambda: delete_gateway(self.conn, self.group, self.name, self.timeout))
         for _pid, (n, _addr, pip_body) in sorted(pips.items()):
             if owned(pip_body, self.p["topology"]):
-                self.changes.do("delete_public_ip", n, lambda n=n: delete_public_ip(self.conn, self.group, n,
-                                                                                      self.timeout))
+                self.changes.do("delete_public_ip", n,
+                                lambda n=n: delete_public_ip(self.conn, self.group, n, self.timeout))
         return self.changes.result("gateway", before, None)
 
 

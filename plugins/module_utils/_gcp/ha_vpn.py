@@ -75,8 +75,8 @@ def validate(params: dict) -> dict:
             "advertised_route_priority": t.get("advertised_route_priority"),
         })
     return {"name": name, "router": router_name, "asn": router.get("asn"), "external": ext_name,
-            "addresses": addresses, "tunnels": tunnels, "labels": own.desired_labels(params["topology"],
-                                                                                      params.get("labels"))}
+            "addresses": addresses, "tunnels": tunnels,
+            "labels": own.desired_labels(params["topology"], params.get("labels"))}
 
 
 def interface_name(tunnel: str) -> str:

@@ -230,8 +230,8 @@ class RouteSetManager:
             if not own.same_ref(r.get("network"), self.network_path) or r.get("routeType") in SYSTEM_ROUTE_TYPES:
                 continue
             route = route_from_api(r)
-            if route["name"].startswith(self.prefix + "-") and own.description_owned(r.get("description"),
-                                                                                    self.topology):
+            if (route["name"].startswith(self.prefix + "-")
+                    and own.description_owned(r.get("description"), self.topology)):
                 managed.append(route)
             else:
                 foreign.append(route)

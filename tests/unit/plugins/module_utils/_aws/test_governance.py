@@ -26,7 +26,8 @@ ORG_ONLY = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "
 OPEN = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
 
 
-def ep(vpc="vpc-app", service="com.amazonaws.us-east-1.ssm", kind="Interface", policy=ORG_ONLY, groups=()):
+def ep(vpc="vpc-app", service="com.amazonaws.us-east-1.ssm", kind="Interface", policy=None, groups=()):
+    policy = ORG_ONLY if policy is None else policy
     return {"VpcEndpointId": "vpce-1", "VpcId": vpc, "ServiceName": service, "VpcEndpointType": kind,
             "PolicyDocument": policy, "Groups": [{"GroupId": g} for g in groups], "State": "available"}
 

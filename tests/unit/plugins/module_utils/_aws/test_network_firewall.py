@@ -176,8 +176,8 @@ def test_validate_subnets_rejects(ids, found, problem):
 
 def test_validate_subnets_maps_azs():
     found = {"subnet-1": ("us-east-1a", "vpc-1"), "subnet-2": ("us-east-1b", "vpc-1")}
-    assert fwm.validate_subnets(["subnet-1", "subnet-2"], found, "vpc-1") == {"subnet-1": "us-east-1a",
-                                                                            "subnet-2": "us-east-1b"}
+    assert fwm.validate_subnets(["subnet-1", "subnet-2"], found, "vpc-1") == {
+        "subnet-1": "us-east-1a", "subnet-2": "us-east-1b"}
 
 
 # --- real-AWS behaviour (Stubber): tags after creation, waits, protections --------------------------
@@ -238,7 +238,8 @@ def test_capacity_too_small_fails_before_any_call():
     assert err.value.field == "capacity"
 
 
-def firewall_answer(st, delete_protection=False, tags=OWN):
+def firewall_answer(st, delete_protection=False, tags=None):
+    tags = OWN if tags is None else tags
     return {"UpdateToken": TOKEN, "Firewall": {
         "FirewallName": "fw", "FirewallArn": FW_ARN, "FirewallPolicyArn": POLICY_ARN, "VpcId": "vpc-1",
         "SubnetMappings": [{"SubnetId": "subnet-a"}], "FirewallId": GROUP_ID, "DeleteProtection": delete_protection,

@@ -129,7 +129,8 @@ def test_check_zone_id(value, ok):
             r53.check_zone_id(value, "hosted_zone_ids[0]")
 
 
-def _alias(name, rtype, target=REGIONAL):
+def _alias(name, rtype, target=None):
+    target = REGIONAL if target is None else target
     return {
         "Name": name,
         "Type": rtype,
@@ -595,7 +596,7 @@ def test_absent_reports_records_left_by_others_clearly():
     ],
 )
 def test_bad_input_fails_before_any_call(params, field):
-    conn, _ = _conn("route53", "ec2")  # no stubbed responses: any call would fail the test
+    conn, _stubs = _conn("route53", "ec2")  # no stubbed responses: any call would fail the test
     with pytest.raises(ValidationError) as err:
         EndpointZoneManager(conn, _params(**params), False).ensure()
     assert err.value.field == field

@@ -336,7 +336,7 @@ def test_check_mode_plans_without_mutating_calls():
 
 
 def test_rendered_needs_no_connection():
-    result = rs.RouteSetManager(None, params(state="rendered", config=[{"destination_cidr": A, "nat_gateway_id":
-                                                                         "nat-0123456789abcdef0"}]), False).ensure()
+    config = [{"destination_cidr": A, "nat_gateway_id": "nat-0123456789abcdef0"}]
+    result = rs.RouteSetManager(None, params(state="rendered", config=config), False).ensure()
     assert result["rendered"][1]["parameters"]["NatGatewayId"] == "nat-0123456789abcdef0"
     assert result["route_tables"][0]["routes"] == [{"destination_cidr": A, "nat_gateway_id": "nat-0123456789abcdef0"}]

@@ -193,7 +193,8 @@ def _params(**extra):
     return p
 
 
-def _group(tags=OWN):
+def _group(tags=None):
+    tags = OWN if tags is None else tags
     return {
         "GroupId": SG,
         "GroupName": "endpoints",

@@ -54,7 +54,8 @@ def params(**kw):
     return base
 
 
-def api_att(state="available", subnets=(S1, S2), tags=OWN, **options):
+def api_att(state="available", subnets=(S1, S2), tags=None, **options):
+    tags = OWN if tags is None else tags
     opts = {"DnsSupport": "enable", "Ipv6Support": "disable", "ApplianceModeSupport": "disable"}
     opts.update(options)
     return {
@@ -173,7 +174,7 @@ def test_wait_is_bounded():
     stub.add_response(
         "create_transit_gateway_vpc_attachment", {"TransitGatewayVpcAttachment": api_att("pending")}
     )
-    for _ in range(5):
+    for _attempt in range(5):
         stub.add_response("describe_transit_gateway_vpc_attachments", page(api_att("pending")))
     with stub, pytest.raises(WaitTimeoutError) as err:
         ta.VpcAttachmentManager(conn, params(wait_timeout=0), check_mode=False).ensure()

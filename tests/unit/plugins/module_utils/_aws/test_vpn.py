@@ -53,8 +53,8 @@ def api_vpn(state="available", key=OLD_KEY):
             {"OutsideIpAddress": "3.3.3.2", "TunnelInsideCidr": "169.254.22.0/30", "PreSharedKey": OLD_KEY,
              "IkeVersions": [{"Value": "ikev2"}]},
         ]},
-        "VgwTelemetry": [{"OutsideIpAddress": "3.3.3.1", "Status": "UP"}, {"OutsideIpAddress": "3.3.3.2",
-                                                                          "Status": "DOWN"}],
+        "VgwTelemetry": [{"OutsideIpAddress": "3.3.3.1", "Status": "UP"},
+                         {"OutsideIpAddress": "3.3.3.2", "Status": "DOWN"}],
         "Tags": OWN,
     }
 

@@ -127,7 +127,7 @@ def test_missing_service_principal_is_a_credentials_error_and_never_shows_the_se
     conn._cloud = {"resource_manager": "https://management.azure.com", "authority": "login.microsoftonline.com",
                    "audience": "https://management.core.windows.net/"}
     with pytest.raises(CredentialsError) as err:
-        _ = conn.credential
+        _credential = conn.credential
     assert "s3cret" not in err.value.message
 
 

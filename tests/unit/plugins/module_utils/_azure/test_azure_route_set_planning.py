@@ -59,28 +59,28 @@ def _actions(ops):
 
 @pytest.mark.parametrize("state", ["merged", "replaced"])
 def test_merged_and_replaced_keep_other_managed_routes(state):
-    routes, ops, _ = rs.plan_routes([MANAGED_B, FOREIGN_X], _want("10.1.0.0/16"), state, P, False, "rt")
+    routes, ops, _warnings = rs.plan_routes([MANAGED_B, FOREIGN_X], _want("10.1.0.0/16"), state, P, False, "rt")
     assert _actions(ops) == [("create_route", "cloudnet-10.1.0.0_16")]
     assert MANAGED_B in routes and FOREIGN_X in routes and MANAGED_A in routes
 
 
 def test_overridden_deletes_undeclared_managed_only():
-    routes, ops, _ = rs.plan_routes([MANAGED_A, MANAGED_B, FOREIGN_X], _want("10.1.0.0/16"), "overridden", P,
-                                    False, "rt")
+    have = [MANAGED_A, MANAGED_B, FOREIGN_X]
+    routes, ops, _warnings = rs.plan_routes(have, _want("10.1.0.0/16"), "overridden", P, False, "rt")
     assert _actions(ops) == [("delete_route", "cloudnet-10.2.0.0_16")]
     assert routes == [MANAGED_A, FOREIGN_X]
 
 
 def test_update_next_hop_in_place():
     have = [route("cloudnet-10.1.0.0_16", "10.1.0.0/16", "Internet")]
-    routes, ops, _ = rs.plan_routes(have, _want("10.1.0.0/16"), "merged", P, False, "rt")
+    routes, ops, _warnings = rs.plan_routes(have, _want("10.1.0.0/16"), "merged", P, False, "rt")
     assert ops[0]["action"] == "update_route" and ops[0]["previous"] == "Internet"
     assert routes == [MANAGED_A]
 
 
 def test_unchanged_plans_nothing():
     for state in ("merged", "replaced", "overridden"):
-        _routes, ops, _ = rs.plan_routes([MANAGED_A, FOREIGN_X], _want("10.1.0.0/16"), state, P, False, "rt")
+        _routes, ops, _warnings = rs.plan_routes([MANAGED_A, FOREIGN_X], _want("10.1.0.0/16"), state, P, False, "rt")
         assert ops == []
 
 
@@ -88,7 +88,7 @@ def test_foreign_route_on_declared_prefix_conflicts_unless_take_over():
     with pytest.raises(ConflictError) as err:
         rs.plan_routes([FOREIGN_A], _want("10.1.0.0/16"), "merged", P, False, "rt")
     assert "legacy" in err.value.message and "take_over" in err.value.message
-    routes, ops, _ = rs.plan_routes([FOREIGN_A], _want("10.1.0.0/16"), "merged", P, True, "rt")
+    routes, ops, _warnings = rs.plan_routes([FOREIGN_A], _want("10.1.0.0/16"), "merged", P, True, "rt")
     assert _actions(ops) == [("take_over_route", "cloudnet-10.1.0.0_16")] and ops[0]["previous"] == "legacy"
     assert routes == [MANAGED_A]
 
@@ -103,13 +103,13 @@ def test_deleted_declared_leaves_foreign_with_warning_or_deletes_with_take_over(
     want = _want("10.1.0.0/16", state="deleted")
     routes, ops, warnings = rs.plan_routes([FOREIGN_A, MANAGED_B], want, "deleted", P, False, "rt")
     assert ops == [] and routes == [FOREIGN_A, MANAGED_B] and "legacy" in warnings[0]
-    routes, ops, _ = rs.plan_routes([FOREIGN_A, MANAGED_B], want, "deleted", P, True, "rt")
+    routes, ops, _warnings = rs.plan_routes([FOREIGN_A, MANAGED_B], want, "deleted", P, True, "rt")
     assert _actions(ops) == [("delete_route", "legacy")] and routes == [MANAGED_B]
 
 
 @pytest.mark.parametrize("state", ["gathered", "rendered"])
 def test_read_states_plan_nothing(state):
-    routes, ops, _ = rs.plan_routes([MANAGED_A], _want("10.2.0.0/16"), state, P, False, "rt")
+    routes, ops, _warnings = rs.plan_routes([MANAGED_A], _want("10.2.0.0/16"), state, P, False, "rt")
     assert ops == [] and routes == [MANAGED_A]
 
 
@@ -125,8 +125,8 @@ def test_subnet_refs_by_name_and_id():
     got = rs.subnet_refs([{"virtual_network": "v", "name": "app"},
                           {"id": f"/subscriptions/{sub}/resourceGroups/other/providers/Microsoft.Network/"
                                  "virtualNetworks/w/subnets/db"}], "rg", sub)
-    assert [(s["resource_group"], s["virtual_network"], s["name"]) for s in got] == [("rg", "v", "app"),
-                                                                                    ("other", "w", "db")]
+    assert [(s["resource_group"], s["virtual_network"], s["name"]) for s in got] == [
+        ("rg", "v", "app"), ("other", "w", "db")]
     assert got[0]["id"].endswith("/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/app")
     with pytest.raises(ValidationError):
         rs.subnet_refs([{"id": "/subscriptions/x/resourceGroups/rg"}], "rg", sub)

@@ -20,7 +20,8 @@ def test_want_apipa_sorts_and_validates():
             vg.want_apipa(bad)
 
 
-def _gateway(asn=65515, custom=(["169.254.21.2"], ["169.254.21.6"]), sku="VpnGw2", tags=OWN):
+def _gateway(asn=65515, custom=(["169.254.21.2"], ["169.254.21.6"]), sku="VpnGw2", tags=None):
+    tags = OWN if tags is None else tags
     return {
         "id": GW, "name": "vgw", "location": "westeurope", "tags": dict(tags),
         "properties": {

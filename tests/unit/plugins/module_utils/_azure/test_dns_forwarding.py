@@ -46,7 +46,8 @@ def test_want_rules_uses_default_targets_and_sorts():
         df.want_rules([{"domain_name": "a.example"}, {"domain_name": "a.example."}], ["10.0.0.1"])
 
 
-def _rule(servers, meta=OWN, state="Enabled"):
+def _rule(servers, meta=None, state="Enabled"):
+    meta = OWN if meta is None else meta
     return {"name": "r", "properties": {"domainName": "a.example.", "forwardingRuleState": state, "metadata": meta,
                                         "targetDnsServers": [{"ipAddress": s, "port": 53} for s in servers]}}
 

@@ -109,14 +109,14 @@ def test_retryable_answers_are_retried_then_succeed(status, reason):
 
 
 def test_insert_keeps_one_request_id_across_retries():
-    c, _ = conn([Response(503, envelope(503, "backendError")), Response(200, {"status": "DONE"})])
+    c, _sleeps = conn([Response(503, envelope(503, "backendError")), Response(200, {"status": "DONE"})])
     c.request("POST", "compute", "projects/p/global/routes", body={"name": "r"})
     ids = [r["params"]["requestId"] for r in c._session.requests]
     assert len(ids) == 2 and ids[0] == ids[1]
 
 
 def test_operation_wait_calls_do_not_carry_a_request_id():
-    c, _ = conn([Response(200, {"status": "DONE"})])
+    c, _sleeps = conn([Response(200, {"status": "DONE"})])
     c.request("POST", "compute", "projects/p/global/operations/op/wait")
     assert c._session.requests[0]["params"] is None
 
@@ -141,21 +141,21 @@ def test_errors_are_translated_with_a_fix(status, reason, hint):
 
 
 def test_not_found_raises_or_returns_none():
-    c, _ = conn([Response(404, envelope(404, "notFound")), Response(404, envelope(404, "notFound"))])
+    c, _sleeps = conn([Response(404, envelope(404, "notFound")), Response(404, envelope(404, "notFound"))])
     assert c.get("dns", "projects/p/managedZones/z", not_found=True) is None
     with pytest.raises(NotFoundError):
         c.get("dns", "projects/p/managedZones/z")
 
 
 def test_list_follows_page_tokens():
-    c, _ = conn([Response(200, {"items": [1, 2], "nextPageToken": "t"}), Response(200, {"items": [3]})])
+    c, _sleeps = conn([Response(200, {"items": [1, 2], "nextPageToken": "t"}), Response(200, {"items": [3]})])
     assert c.list("compute", "projects/p/global/routes") == [1, 2, 3]
     assert c._session.requests[1]["params"] == {"pageToken": "t"}
 
 
 def test_wait_operation_polls_wait_until_done():
     op = {"status": "PENDING", "name": "op1", "selfLink": "http://h/compute/v1/projects/p/regions/r/operations/op1"}
-    c, _ = conn([Response(200, dict(op, status="RUNNING")), Response(200, dict(op, status="DONE"))])
+    c, _sleeps = conn([Response(200, dict(op, status="RUNNING")), Response(200, dict(op, status="DONE"))])
     assert c.wait_operation(op, 60, "create x")["status"] == "DONE"
     wait_url = gc.COMPUTE_DEFAULT + "projects/p/regions/r/operations/op1/wait"
     assert [r["url"] for r in c._session.requests] == [wait_url] * 2
@@ -164,7 +164,7 @@ def test_wait_operation_polls_wait_until_done():
 def test_wait_operation_raises_the_operation_error():
     op = {"status": "DONE", "name": "op1", "httpErrorStatusCode": 403,
           "error": {"errors": [{"code": "QUOTA_EXCEEDED", "message": "Quota 'VPN_TUNNELS' exceeded."}]}}
-    c, _ = conn([])
+    c, _sleeps = conn([])
     with pytest.raises(ApiError) as err:
         c.wait_operation(op, 60, "create tunnel t")
     assert err.value.code == "QUOTA_EXCEEDED" and "VPN_TUNNELS" in err.value.message and err.value.status == 403

@@ -131,5 +131,6 @@ def test_plan_ranges(state, declared, take_over, expect, conflict):
 
 
 def test_unchanged_ranges_compare_equal():
-    ranges, _ = rs.plan_ranges("merged", [{"range": "10.60.0.0/16", "description": "pods"}], [MINE, HAND], "t", False)
+    want = [{"range": "10.60.0.0/16", "description": "pods"}]
+    ranges, _conflicts = rs.plan_ranges("merged", want, [MINE, HAND], "t", False)
     assert rs.range_key(ranges) == rs.range_key([MINE, HAND])

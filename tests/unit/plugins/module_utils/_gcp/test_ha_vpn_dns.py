@@ -77,7 +77,7 @@ def test_plan_router_keeps_foreign_entries_and_replaces_managed_ones():
 
 def test_plan_router_keeps_unknown_fields_of_a_managed_peer():
     router = {"interfaces": [], "bgpPeers": [{"name": "vpn-0-bgp", "enable": "FALSE", "peerAsn": 1}]}
-    _, peers = ha_vpn.plan_router(router, ha_vpn.validate(params())["tunnels"], {"vpn-0"}, lambda n: n)
+    _interfaces, peers = ha_vpn.plan_router(router, ha_vpn.validate(params())["tunnels"], {"vpn-0"}, lambda n: n)
     assert peers[0]["enable"] == "FALSE" and peers[0]["peerAsn"] == 64512
 
 
