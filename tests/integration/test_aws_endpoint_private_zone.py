@@ -111,7 +111,7 @@ def test_update_paths_keep_the_zone(module, ec2, route53, topology):
     zone_id = module("aws_endpoint_private_zone", args)["zones"][0]["hosted_zone_id"]
 
     # A spoke VPC associated elsewhere: the next run keeps the zone and the association.
-    spoke, _ = _vpc(ec2, "10.1.0.0/16")
+    spoke, _subnet = _vpc(ec2, "10.1.0.0/16")
     route53.associate_vpc_with_hosted_zone(
         HostedZoneId=zone_id, VPC={"VPCRegion": "us-east-1", "VPCId": spoke}
     )

@@ -18,8 +18,8 @@ def test_four_pass_and_read_back(four_pass, ec2):
     result = four_pass("aws_managed_prefix_list", args, "prefix_list")
     pl_id = result["prefix_list"]["prefix_list_id"]
     entries = ec2.get_managed_prefix_list_entries(PrefixListId=pl_id)["Entries"]
-    assert {(e["Cidr"], e["Description"]) for e in entries} == {("10.100.0.0/24", "endpoints a"),
-                                                                  ("10.100.1.0/24", "endpoints b")}
+    assert {(e["Cidr"], e["Description"]) for e in entries} == {
+        ("10.100.0.0/24", "endpoints a"), ("10.100.1.0/24", "endpoints b")}
     tags = {t["Key"]: t["Value"] for t in ec2.describe_managed_prefix_lists(PrefixListIds=[pl_id])
             ["PrefixLists"][0]["Tags"]}
     assert tags["cloudnet:managed-by"] == "cloudnet.privatelink" and tags["cloudnet:topology"] == "it"

@@ -33,7 +33,8 @@ def _tags(items):
     return {t["Key"]: t["Value"] for t in items or []}
 
 
-def _group(module, name, flows=FLOWS, **extra):
+def _group(module, name, flows=None, **extra):
+    flows = FLOWS if flows is None else flows
     return module("aws_network_firewall_rule_group", dict({"name": name, "topology": "it", "flows": flows}, **extra))
 
 

@@ -60,7 +60,7 @@ def test_ip_addresses_reconciled_in_place(module, resolver, net):
     kept = [ip for s, ip in _ips(resolver, ep_id) if s == subnets[0]]
     moved = dict(args, ip_addresses=[{"subnet_id": subnets[0]}, {"subnet_id": subnets[2], "ip": f"10.{second}.2.53"}])
     check = module(MOD, moved, check=True)
-    assert len(_ips(resolver, ep_id)) == 2 and all(s != subnets[2] for s, _ in _ips(resolver, ep_id))
+    assert len(_ips(resolver, ep_id)) == 2 and all(s != subnets[2] for s, _ip in _ips(resolver, ep_id))
     result = module(MOD, moved)
     assert [op["action"] for op in result["operations"]] == ["associate_ip", "disassociate_ip"]
     assert [op["action"] for op in check["operations"]] == ["associate_ip", "disassociate_ip"]

@@ -77,7 +77,7 @@ def test_four_pass_and_read_back(four_pass_list, module, ec2, route53, topology)
 
 def test_incremental_absent_and_purge(module, ec2, route53, topology):
     hub, spoke = _vpc(ec2), _vpc(ec2, "10.1.0.0/16")
-    a, b, c = (_zone(route53, hub, topology) for _ in range(3))
+    a, b, c = (_zone(route53, hub, topology) for _index in range(3))
     foreign = _zone(route53, hub)
     module("aws_route53_zone_association", {"topology": topology, "vpc_id": spoke, "hosted_zone_ids": [a, foreign]})
     # Incremental: only the missing zone is associated; the others are left alone.

@@ -91,7 +91,7 @@ def test_four_pass_and_read_back(four_pass, ec2, hub):
 def test_association_moved_from_default_and_between_tables(module, ec2):
     tgw = _tgw(ec2, default_tables=True)
     default = tgw["Options"]["AssociationDefaultRouteTableId"]
-    att, _ = _attach(ec2, tgw["TransitGatewayId"])
+    att, _cidr = _attach(ec2, tgw["TransitGatewayId"])
     assert _associations(ec2, default) == [att]
     args = {"name": _name(), "transit_gateway_id": tgw["TransitGatewayId"], "associations": [att]}
     first = module(MOD, args)

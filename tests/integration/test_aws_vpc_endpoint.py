@@ -23,7 +23,7 @@ def net(ec2):
         "Subnet"]["SubnetId"] for i, az in enumerate("abc")]
     groups = [ec2.create_security_group(GroupName=f"ep-{i}", Description="endpoints", VpcId=vpc_id)["GroupId"]
               for i in range(2)]
-    tables = [ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for _ in range(2)]
+    tables = [ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"] for _index in range(2)]
     return {"vpc_id": vpc_id, "subnets": subnets, "groups": groups, "tables": tables}
 
 

@@ -230,8 +230,8 @@ def test_gathered_and_info_mark_every_route(sandbox, module, ec2, net):
     assert sandbox.mutating_calls() == before and gathered["changed"] is False
     assert gathered["gathered"] == [{"route_table_id": net["rtb"], "config": [
         {"destination_prefix_list_id": net["pl"], "transit_gateway_id": net["tgw1"]}]}]
-    assert gathered["route_tables"][0]["foreign_routes"] == [{"destination_cidr": "0.0.0.0/0",
-                                                               "gateway_id": net["igw"]}]
+    assert gathered["route_tables"][0]["foreign_routes"] == [
+        {"destination_cidr": "0.0.0.0/0", "gateway_id": net["igw"]}]
     info = module(INFO, {"vpc_id": net["vpc"]})
     assert sorted(t["route_table_id"] for t in info["route_tables"]) == sorted([net["rtb"], net["main"]])
     table = next(t for t in info["route_tables"] if t["route_table_id"] == net["rtb"])

@@ -46,7 +46,8 @@ def _central(module, ec2, topology, services=(SSM,)):
     hub, subnet = _vpc(ec2, _net())
     out = {"vpc_id": hub, "endpoints": {}, "zones": {}}
     for service in services:
-        ep = module("aws_vpc_endpoint", {"topology": topology, "name": f"{topology}-{service.split('.')[-1]}",
+        short = service.rsplit(".", maxsplit=1)[-1]
+        ep = module("aws_vpc_endpoint", {"topology": topology, "name": f"{topology}-{short}",
                                          "vpc_id": hub, "service_name": service, "endpoint_type": "Interface",
                                          "subnet_ids": [subnet]})["vpc_endpoint"]
         zones = module("aws_endpoint_private_zone", {"topology": topology, "vpc_endpoint_id": ep["vpc_endpoint_id"],

@@ -128,7 +128,6 @@ def test_every_aws_call_names_its_service_and_operation_literally():
     assert computed == [], "AWS calls whose operation the IAM policy tool cannot read: " + "; ".join(computed)
 
 
-
 def test_default_sandbox_keys_are_refused_once_iam_is_enforced(cloud):
     from sandbox.aws import server
 

@@ -132,8 +132,9 @@ def test_each_service_zone_aliases_its_endpoint_and_is_associated_with_the_spoke
         expected = set(spoke_vpcs.values())
         # A spoke that runs its own endpoint with private DNS for this service already answers the name:
         # site.yml skips that zone there and reports it (remediation is the governance role's job).
+        short = name.split(".", maxsplit=1)[0]
         own = {spoke_vpcs[r["vpc"]] for r in cloud["seed"]["rogue_endpoints"]
-               if r["type"] == "Interface" and r["service"] == name.split(".")[0] and r["vpc"] in spoke_vpcs}
+               if r["type"] == "Interface" and r["service"] == short and r["vpc"] in spoke_vpcs}
         expected -= own
         assert not own & associated, f"{name} was forced onto a spoke that answers it itself"
         if name.startswith("s3."):
@@ -144,7 +145,7 @@ def test_each_service_zone_aliases_its_endpoint_and_is_associated_with_the_spoke
         alias = [r for r in records if r["Type"] == "A" and r["Name"].rstrip(".") == name]
         assert alias and "AliasTarget" in alias[0]
         target = alias[0]["AliasTarget"]["DNSName"].rstrip(".").lower()
-        svc = name.split(".")[0]
+        svc = name.split(".", maxsplit=1)[0]
         ep = [e for e in endpoints.values() if e["ServiceName"] == f"com.amazonaws.us-east-1.{svc}"
               and MANAGED in e.get("Tags", []) and e["VpcEndpointType"] == "Interface"][0]
         assert target in {d["DnsName"].rstrip(".").lower() for d in ep["DnsEntries"]}

@@ -19,7 +19,7 @@ def test_four_pass_purge_and_delete(four_pass, module, resolver, network, rg, vn
             "outbound_subnet": "dns-outbound", "ruleset": "aws", "target_dns_servers": R53, "topology": "t1",
             "rules": [{"domain_name": "s3.us-east-1.amazonaws.com"}, {"domain_name": "sts.us-east-1.amazonaws.com."}],
             "linked_virtual_networks": [{"name": "hub"}, {"name": "spoke"}]}
-    _, apply1, _ = four_pass("azure_dns_forwarding", args, "forwarding")
+    _check1, apply1, _apply2 = four_pass("azure_dns_forwarding", args, "forwarding")
     assert [o["action"] for o in apply1["operations"]] == [
         "create_dns_resolver", "create_outbound_endpoint", "create_ruleset", "create_rule", "create_rule",
         "create_link", "create_link"]

@@ -16,7 +16,7 @@ def test_four_pass_creates_table_routes_and_association(four_pass, module, netwo
     args = {"resource_group": rg, "route_table": "rt-app", "location": LOCATION, "topology": "t1",
             "config": [{"address_prefix": "10.100.0.0/22"}, {"address_prefix": "10.100.4.0/22"}],
             "subnets": [{"virtual_network": "spoke", "name": "app"}], "state": "overridden"}
-    check1, apply1, _ = four_pass("azure_route_set", args, "route_table")
+    check1, apply1, _apply2 = four_pass("azure_route_set", args, "route_table")
     assert [o["action"] for o in apply1["operations"]] == [
         "create_route_table", "create_route", "create_route", "write_route_table", "associate_subnet"]
     routes, table = _routes(network, rg, "rt-app")
@@ -40,7 +40,7 @@ def test_foreign_routes_untouched_conflict_and_take_over(module, network, rg, vn
             "config": [{"address_prefix": "10.100.0.0/22"}, {"address_prefix": "10.100.8.0/22"}]}
     failed = module("azure_route_set", base, expect_failure=True)
     assert "legacy" in failed["msg"] and "take_over" in failed["msg"]
-    routes, _ = _routes(network, rg, "rt-brown")
+    routes, _table = _routes(network, rg, "rt-brown")
     assert set(routes) == {"onprem", "legacy"}, "a failed plan must not write"
     taken = module("azure_route_set", dict(base, take_over=True))
     assert [o["action"] for o in taken["operations"]] == ["take_over_route", "create_route", "write_route_table"]
@@ -54,7 +54,7 @@ def test_foreign_routes_untouched_conflict_and_take_over(module, network, rg, vn
     assert [g["address_prefix"] for g in gathered["gathered"]] == ["10.100.0.0/22", "10.100.8.0/22"]
     deleted = module("azure_route_set", {"resource_group": rg, "route_table": "rt-brown", "state": "deleted"})
     assert [o["action"] for o in deleted["operations"]] == ["delete_route", "delete_route", "write_route_table"]
-    routes, _ = _routes(network, rg, "rt-brown")
+    routes, _table = _routes(network, rg, "rt-brown")
     assert routes == {"onprem": ("192.168.0.0/16", "VirtualNetworkGateway")}
 
 

@@ -11,7 +11,7 @@ def test_four_pass_update_and_delete(four_pass, module, network, rg, vnet):
     vnet("hub", "10.10.0.0/16", {"GatewaySubnet": "10.10.255.0/27"})
     args = {"resource_group": rg, "name": "vgw", "location": LOCATION, "virtual_network": "hub", "asn": 65010,
             "apipa_addresses": APIPA, "topology": "t1"}
-    check1, apply1, _ = four_pass("azure_vpn_gateway", args, "gateway")
+    check1, apply1, _apply2 = four_pass("azure_vpn_gateway", args, "gateway")
     assert [o["action"] for o in apply1["operations"]] == ["create_public_ip", "create_public_ip", "create_gateway"]
     gw = network.virtual_network_gateways.get(rg, "vgw").as_dict()
     p = gw["properties"]

@@ -28,8 +28,8 @@ def test_four_pass_private_forwarding_zone(four_pass, module, dns_api, network, 
                               "cloudnet-topology": "itest"}
     assert result["zone"]["id"] == zone["id"]
     assert [t["ipv4_address"] for t in result["zone"]["targets"]] == ["10.100.2.10", "10.100.3.10"]
-    info = module("gcp_dns_forwarding_zone_info", {"dns_name": f"{service}.us-east-1.amazonaws.com",
-                                                    "managed_only": True, "topology": "itest"})
+    info = module("gcp_dns_forwarding_zone_info",
+                  {"dns_name": f"{service}.us-east-1.amazonaws.com", "managed_only": True, "topology": "itest"})
     assert result["zone"] in info["zones"]
     assert module("gcp_dns_forwarding_zone_info", {"name": f"aws-{service}-{uid}"})["zones"] == [result["zone"]]
 

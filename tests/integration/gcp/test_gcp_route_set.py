@@ -67,8 +67,8 @@ def test_foreign_route_is_an_error_then_take_over_replaces_it(module, compute, s
     assert [r.dest_range for r in routes.values() if MARKER in (r.description or "")] == ["10.200.0.0/16"]
 
 
-def test_states_replaced_overridden_deleted_keep_foreign_routes(module, compute, session, gcp, network,
-                                                                 classic_tunnel):
+def test_states_replaced_overridden_deleted_keep_foreign_routes(
+        module, compute, session, gcp, network, classic_tunnel):
     raw(session, gcp, "POST", "global/routes", {"name": f"{network}-keep", "network": f"global/networks/{network}",
                                                 "destRange": "172.16.0.0/12", "nextHopIp": routes_ip(network),
                                                 "priority": 1000})
