@@ -10,27 +10,6 @@ import pytest
 MOD = "aws_transit_gateway_vpc_attachment"
 
 
-@pytest.fixture(autouse=True)
-def attachment_tag_specifications(monkeypatch, sandbox):
-    """moto reads this create's TagSpecifications under "transit-gateway-route-table" and so drops them.
-
-    AWS (and the botocore model) use ResourceType "transit-gateway-attachment". Until the sandbox restores
-    that, read the documented resource type here (the sandbox runs in this process).
-    """
-    from moto.ec2.responses.transit_gateway_attachments import TransitGatewayAttachment
-
-    original = TransitGatewayAttachment.create_transit_gateway_vpc_attachment
-
-    def create(self):
-        parse = self._parse_tag_specification
-        self._parse_tag_specification = lambda: {
-            "transit-gateway-route-table": parse().get("transit-gateway-attachment", {})
-        }
-        return original(self)
-
-    monkeypatch.setattr(TransitGatewayAttachment, "create_transit_gateway_vpc_attachment", create)
-
-
 @pytest.fixture
 def tgw_id(ec2):
     return ec2.create_transit_gateway(
