@@ -141,7 +141,7 @@ def _vpns(clouds, remote):
         tags = {t["Key"]: t["Value"] for t in v.get("Tags", [])}
         if v["State"] != "deleted" and tags.get("cloudnet:remote") == remote:
             out.append((tags["Name"], v))
-    return [v for _, v in sorted(out, key=lambda x: x[0])]
+    return [v for _name, v in sorted(out, key=lambda x: x[0])]
 
 
 def _resolver_ips(clouds):
@@ -236,7 +236,7 @@ def test_azure_forwards_aws_names_to_the_resolver(built, clouds):
     azure = clouds["azure"]
     resolver = DnsResolverManagementClient(clouds["credential"], azure.subscription_id, base_url=azure.url,
                                            connection_verify=azure.ca_bundle, retry_backoff_factor=0.01)
-    _, ips = _resolver_ips(clouds)
+    _endpoint, ips = _resolver_ips(clouds)
     rules = {r.domain_name: {t.ip_address for t in r.target_dns_servers}
              for r in resolver.forwarding_rules.list(RG, "azure-hub-aws-services")}
     assert rules == dict.fromkeys(FORWARDED, ips)
@@ -250,7 +250,7 @@ def test_gcp_forwards_aws_names_to_the_resolver(built, clouds):
     gcp = clouds["gcp"]
     dns = discovery.build("dns", "v1", credentials=clouds["gcp_credentials"], static_discovery=True,
                           client_options={"api_endpoint": gcp.dns_endpoint.rsplit("/dns/v1/", 1)[0] + "/"})
-    _, ips = _resolver_ips(clouds)
+    _endpoint, ips = _resolver_ips(clouds)
     zones = dns.managedZones().list(project=gcp.project).execute().get("managedZones", [])
     forwarded = {z["dnsName"]: z for z in zones if z["dnsName"] in FORWARDED}
     assert set(forwarded) == FORWARDED
@@ -279,5 +279,5 @@ def test_teardown_removes_the_cross_cloud_links(built, clouds):
     network = clouds["network"]
     assert not list(network.virtual_network_gateways.list(RG))
     assert not list(network.virtual_network_gateway_connections.list(RG))
-    assert not [r for r in network.route_tables.get(RG, "azure-hub-aws-endpoints").routes]
+    assert not list(network.route_tables.get(RG, "azure-hub-aws-endpoints").routes)
     assert [v.name for v in network.virtual_networks.list(RG)] == [VNET]  # the seeded VNet stays
