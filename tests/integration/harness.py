@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -65,3 +66,21 @@ def run_module(name: str, args: dict, env: dict, check: bool = False, diff: bool
     if expect_failure and not result.get("failed"):
         raise AssertionError(f"{name} was expected to fail but returned {result}")
     return result
+
+
+@contextlib.contextmanager
+def own_aws_sandbox(state_dir: Path):
+    """An AWS sandbox in its own process: ``(url, env)``.
+
+    Playbook tests need a fresh cloud: an in-process sandbox would share moto's state with the session
+    sandbox of the module tests, so a playbook would see (and a --check count) other tests' resources.
+    """
+    repo = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-m", "sandbox", "up", "--only", "aws", "--state-dir", str(state_dir)],
+                   cwd=repo, check=True, capture_output=True, text=True, timeout=180)
+    try:
+        running = json.loads((state_dir / "sandbox.json").read_text())
+        yield running["emulators"]["aws"]["url"], dict(running["env"])
+    finally:
+        subprocess.run([sys.executable, "-m", "sandbox", "down", "--state-dir", str(state_dir)],
+                       cwd=repo, check=False, capture_output=True, text=True, timeout=120)

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ensure_collection_tree, run_module  # noqa: E402
+from harness import ensure_collection_tree, own_aws_sandbox, run_module  # noqa: E402
 
 BIN = Path(sys.executable).parent
 POLICY = json.loads((REPO / "docs" / "iam" / "cloudnet-privatelink.json").read_text())
@@ -56,27 +56,25 @@ def _user(iam, name: str, document: dict) -> dict:
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory):
     """Seeded sandbox with two IAM users (shipped policy / shipped policy minus one action), IAM enforced."""
-    from sandbox.aws import server
     from sandbox.aws.client import SandboxControl
 
-    emu = server.start(host="127.0.0.1", port=0)
     state = tmp_path_factory.mktemp("sandbox")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(emu.env())
-    env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_FORCE_COLOR": "0",
-                "ANSIBLE_NOCOLOR": "1", "PYTHONPATH": str(REPO), "ANSIBLE_HOST_KEY_CHECKING": "False"})
-    seed_vars = state / "seeded.yml"
-    subprocess.run([sys.executable, "-m", "sandbox.seed", "--state-dir", str(state), "--vars-out", str(seed_vars)],
-                   env=env, cwd=REPO, check=True, capture_output=True, text=True, timeout=300)
-    iam = boto3.client("iam", endpoint_url=emu.url, region_name=REGION, aws_access_key_id=server.ACCESS_KEY_ID,
-                       aws_secret_access_key=server.SECRET_ACCESS_KEY)
-    runner = _user(iam, "cloudnet-runner", POLICY)
-    limited = _user(iam, "cloudnet-limited", _policy_without(MISSING))
-    control = SandboxControl(emu.url)
-    control.settings(iam_enforcement=True)
-    yield {"env": env, "control": control, "seed_vars": seed_vars, "url": emu.url, "runner": runner,
-           "limited": limited, "seed": json.loads((state / "seed.json").read_text()), "tmp": state}
-    emu.stop()
+    with own_aws_sandbox(state / "aws") as (url, sandbox_env):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(sandbox_env)
+        env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_FORCE_COLOR": "0",
+                    "ANSIBLE_NOCOLOR": "1", "PYTHONPATH": str(REPO), "ANSIBLE_HOST_KEY_CHECKING": "False"})
+        seed_vars = state / "seeded.yml"
+        subprocess.run([sys.executable, "-m", "sandbox.seed", "--state-dir", str(state), "--vars-out", str(seed_vars)],
+                       env=env, cwd=REPO, check=True, capture_output=True, text=True, timeout=300)
+        iam = boto3.client("iam", endpoint_url=url, region_name=REGION, aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                           aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+        runner = _user(iam, "cloudnet-runner", POLICY)
+        limited = _user(iam, "cloudnet-limited", _policy_without(MISSING))
+        control = SandboxControl(url)
+        control.settings(iam_enforcement=True)
+        yield {"env": env, "control": control, "seed_vars": seed_vars, "url": url, "runner": runner,
+               "limited": limited, "seed": json.loads((state / "seed.json").read_text()), "tmp": state}
 
 
 def playbook(cloud, name: str, creds: dict, *extra: str, log: Path | None = None, expect_ok: bool = True):

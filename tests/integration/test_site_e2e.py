@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ensure_collection_tree  # noqa: E402
+from harness import ensure_collection_tree, own_aws_sandbox  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MANAGED = {"Key": "cloudnet:managed-by", "Value": "cloudnet.privatelink"}
@@ -29,21 +29,19 @@ SPOKES = {"app-payments": "10.1.0.0/16", "app-orders": "10.2.0.0/16", "app-analy
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory):
-    from sandbox.aws import server
     from sandbox.aws.client import SandboxControl
 
-    emu = server.start(host="127.0.0.1", port=0)
     state = tmp_path_factory.mktemp("sandbox")
-    env = dict(os.environ)
-    env.update(emu.env())
-    env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_FORCE_COLOR": "0",
-                "ANSIBLE_NOCOLOR": "1", "PYTHONPATH": str(REPO)})
-    seed_vars = state / "seeded.yml"
-    subprocess.run([sys.executable, "-m", "sandbox.seed", "--state-dir", str(state), "--vars-out", str(seed_vars)],
-                   env=env, cwd=REPO, check=True, capture_output=True, text=True)
-    yield {"env": env, "control": SandboxControl(emu.url), "seed_vars": seed_vars,
-           "seed": json.loads((state / "seed.json").read_text()), "url": emu.url}
-    emu.stop()
+    with own_aws_sandbox(state / "aws") as (url, sandbox_env):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(sandbox_env)
+        env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_FORCE_COLOR": "0",
+                    "ANSIBLE_NOCOLOR": "1", "PYTHONPATH": str(REPO)})
+        seed_vars = state / "seeded.yml"
+        subprocess.run([sys.executable, "-m", "sandbox.seed", "--state-dir", str(state), "--vars-out", str(seed_vars)],
+                       env=env, cwd=REPO, check=True, capture_output=True, text=True)
+        yield {"env": env, "control": SandboxControl(url), "seed_vars": seed_vars,
+               "seed": json.loads((state / "seed.json").read_text()), "url": url}
 
 
 def playbook(cloud, name, *extra):
