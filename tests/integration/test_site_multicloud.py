@@ -1,7 +1,9 @@
 """site.yml with inventories/sandbox-multicloud on the three emulators, read back through the official SDKs.
 
 One module-scoped sandbox: AWS seed (brownfield spokes), one Azure VNet and one GCP network made through the
-SDKs -> --check (no AWS writes) -> apply -> assertions -> second run changed=0.
+SDKs -> --check (no AWS writes) -> apply -> assertions -> second run changed=0 -> the GCP HA VPN gateway made
+over REST with the collection's labels (a stand-in for the gateway-only call gcp_ha_vpn lacks) -> apply twice ->
+GCP tunnel pairing and changed=0 -> teardown.
 """
 
 from __future__ import annotations
@@ -268,6 +270,80 @@ def test_gcp_vpn_waits_for_its_gateway_and_says_so(built, clouds):
     assert _vpns(clouds, "gcp-hub") == []
 
 
+@pytest.fixture(scope="module")
+def gcp_linked(built, clouds):
+    """The HA VPN gateway made over REST with the collection's labels, standing in for a gateway-only
+    gcp_ha_vpn call (the module cannot create the gateway before the AWS outside IPs exist); then site.yml
+    builds the AWS VPNs to its interfaces and the GCP tunnels, twice."""
+    from google.auth.transport.requests import AuthorizedSession
+
+    gcp = clouds["gcp"]
+    session = AuthorizedSession(clouds["gcp_credentials"])
+    base = gcp.compute_endpoint + f"projects/{gcp.project}/"
+    body = {"name": "gcp-hub-aws", "network": f"projects/{gcp.project}/global/networks/{GCP_NETWORK}",
+            "labels": {"cloudnet-managed-by": "cloudnet-privatelink", "cloudnet-topology": "sandbox"}}
+    op = session.post(base + f"regions/{GCP_REGION}/vpnGateways", json=body).json()
+    done = session.post(gcp.compute_endpoint + op["selfLink"].split("/compute/v1/", 1)[1] + "/wait").json()
+    assert done["status"] == "DONE" and "error" not in done, done
+    first = playbook(clouds, "site.yml")
+    second = playbook(clouds, "site.yml")
+    return {"first": first, "second": second}
+
+
+def test_gcp_tunnels_pair_with_the_tgw_vpn(gcp_linked, clouds):
+    from google.cloud import compute_v1
+
+    gcp = clouds["gcp"]
+    opts = {"credentials": clouds["gcp_credentials"], "transport": "rest", "client_options": {"api_endpoint": gcp.url}}
+    gw = compute_v1.VpnGatewaysClient(**opts).get(project=gcp.project, region=GCP_REGION, vpn_gateway="gcp-hub-aws")
+    gw_ips = [i.ip_address for i in sorted(gw.vpn_interfaces, key=lambda i: i.id)]
+    vpns = _vpns(clouds, "gcp-hub")
+    assert len(vpns) == 2
+    cgws = {c["CustomerGatewayId"]: c for c in ec2(clouds).describe_customer_gateways()["CustomerGateways"]}
+    assert [cgws[v["CustomerGatewayId"]]["IpAddress"] for v in vpns] == gw_ips
+    assert {int(cgws[v["CustomerGatewayId"]]["BgpAsn"]) for v in vpns} == {65534}
+    outside = [t["OutsideIpAddress"] for v in vpns for t in v["Options"]["TunnelOptions"]]
+    ext = compute_v1.ExternalVpnGatewaysClient(**opts).get(project=gcp.project, external_vpn_gateway="gcp-hub-aws-peer")
+    assert ext.redundancy_type == "FOUR_IPS_REDUNDANCY"
+    assert [i.ip_address for i in sorted(ext.interfaces, key=lambda i: i.id)] == outside
+    router = compute_v1.RoutersClient(**opts).get(project=gcp.project, region=GCP_REGION, router="gcp-hub-aws-router")
+    assert router.bgp.asn == 65534
+    peers = {p.name: p for p in router.bgp_peers}
+    interfaces = {i.name: i for i in router.interfaces}
+    tunnels = compute_v1.VpnTunnelsClient(**opts)
+    for k, vpn in enumerate(vpns):
+        for j, tunnel in enumerate(vpn["Options"]["TunnelOptions"]):
+            name = f"gcp-hub-aws-{k}-{j}"
+            inside = ipaddress.ip_network(tunnel["TunnelInsideCidr"])
+            t = tunnels.get(project=gcp.project, region=GCP_REGION, vpn_tunnel=name)
+            assert (t.vpn_gateway_interface, t.peer_external_gateway_interface) == (k, 2 * k + j)
+            assert peers[f"{name}-bgp"].peer_ip_address == str(inside[1])
+            assert peers[f"{name}-bgp"].peer_asn == 64512
+            assert interfaces[f"{name}-if"].ip_range == f"{inside[2]}/{inside.prefixlen}"
+    assert router.bgp.advertise_mode == "CUSTOM" and "ALL_SUBNETS" in list(router.bgp.advertised_groups)
+    assert "10.210.0.0/16" in {r.range_ for r in router.bgp.advertised_ip_ranges}
+
+
+def test_gcp_vpn_attachments_reach_services_and_runs_converge(gcp_linked, clouds):
+    client = ec2(clouds)
+    tables = {
+        ({t["Key"]: t["Value"] for t in rt.get("Tags", [])}).get("Name"): rt["TransitGatewayRouteTableId"]
+        for rt in client.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+    }
+    gcp_attachments = {v["TransitGatewayAttachmentId"] for v in client.describe_transit_gateway_attachments(
+        Filters=[{"Name": "resource-type", "Values": ["vpn"]}])["TransitGatewayAttachments"]
+        if v["ResourceId"] in {x["VpnConnectionId"] for x in _vpns(clouds, "gcp-hub")}}
+    assert len(gcp_attachments) == 2
+    assoc = {a["TransitGatewayAttachmentId"] for a in client.get_transit_gateway_route_table_associations(
+        TransitGatewayRouteTableId=tables["sandbox-us-east-1-spokes"])["Associations"]}
+    props = {p["TransitGatewayAttachmentId"] for p in client.get_transit_gateway_route_table_propagations(
+        TransitGatewayRouteTableId=tables["sandbox-us-east-1-services"])["TransitGatewayRouteTablePropagations"]}
+    assert gcp_attachments <= assoc and gcp_attachments <= props
+    hosts = recap(gcp_linked["second"])
+    assert {h: v["changed"] for h, v in hosts.items() if v["changed"]} == {}
+    assert "sandbox_gcp_t" not in gcp_linked["first"] + gcp_linked["second"]
+
+
 def test_teardown_removes_the_cross_cloud_links(built, clouds):
     playbook(clouds, "playbooks/teardown.yml")
     client = ec2(clouds)
@@ -281,3 +357,4 @@ def test_teardown_removes_the_cross_cloud_links(built, clouds):
     assert not list(network.virtual_network_gateway_connections.list(RG))
     assert not list(network.route_tables.get(RG, "azure-hub-aws-endpoints").routes)
     assert [v.name for v in network.virtual_networks.list(RG)] == [VNET]  # the seeded VNet stays
+    assert _vpns(clouds, "gcp-hub") == []
