@@ -8,6 +8,7 @@ GCP tunnel pairing and changed=0 -> teardown.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
@@ -22,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ensure_collection_tree  # noqa: E402
+from harness import ensure_collection_tree, own_aws_sandbox  # noqa: E402
 
 BIN = Path(sys.executable).parent
 INVENTORY = "inventories/sandbox-multicloud"
@@ -71,16 +72,17 @@ def clouds(tmp_path_factory):
 
     from sandbox import azure as azure_emu
     from sandbox import gcp as gcp_emu
-    from sandbox.aws import server
     from sandbox.aws.client import SandboxControl
 
     state = tmp_path_factory.mktemp("multicloud")
-    aws = server.start(host="127.0.0.1", port=0)
     azure = azure_emu.start(state_dir=state / "azure", retry_after=None)
     gcp = gcp_emu.start(state_dir=state / "gcp", operation_seconds=None)
+    stack = contextlib.ExitStack()
     try:
-        env = dict(os.environ)
-        for emu in (aws, azure, gcp):
+        aws_url, aws_env = stack.enter_context(own_aws_sandbox(state / "aws"))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(aws_env)
+        for emu in (azure, gcp):
             env.update(emu.env())
         env.update({"ANSIBLE_COLLECTIONS_PATH": str(ensure_collection_tree()), "ANSIBLE_FORCE_COLOR": "0",
                     "ANSIBLE_NOCOLOR": "1", "PYTHONPATH": str(REPO)})
@@ -97,11 +99,13 @@ def clouds(tmp_path_factory):
         gcp_credentials = service_account.Credentials.from_service_account_file(
             gcp.service_account_file, scopes=["https://www.googleapis.com/auth/cloud-platform"])
         _gcp_seed(gcp, gcp_credentials)
-        yield {"env": env, "seed_vars": seed_vars, "aws": aws, "control": SandboxControl(aws.url), "azure": azure,
-               "network": network, "credential": credential, "gcp": gcp, "gcp_credentials": gcp_credentials}
+        yield {"env": env, "seed_vars": seed_vars, "aws_url": aws_url, "control": SandboxControl(aws_url),
+               "azure": azure, "network": network, "credential": credential, "gcp": gcp,
+               "gcp_credentials": gcp_credentials}
     finally:
-        for emu in (gcp, azure, aws):
+        for emu in (gcp, azure):
             emu.stop()
+        stack.close()
 
 
 def playbook(clouds, name, *extra):
@@ -122,7 +126,7 @@ def recap(output: str) -> dict:
 
 def ec2(clouds, service="ec2"):
     env = clouds["env"]
-    return boto3.client(service, endpoint_url=clouds["aws"].url, region_name="us-east-1",
+    return boto3.client(service, endpoint_url=clouds["aws_url"], region_name="us-east-1",
                         aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
 
 
