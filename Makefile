@@ -26,7 +26,7 @@ export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 SANDBOX_DIR := .sandbox
-INVENTORY ?= inventories/sandbox
+INVENTORY ?= inventories/sandbox-aws
 PLAYBOOK ?= site.yml
 # Commands of the sandbox package (sandbox/cli.py, sandbox/seed.py); the contract in one place.
 SANDBOX_UP := $(PY) -m sandbox up --state-dir $(SANDBOX_DIR)

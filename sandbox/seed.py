@@ -11,7 +11,7 @@ Creates (idempotently, found again by Name tag):
   it); ``governance_targets`` for both accounts is written to <state-dir>/governance-targets.yml;
 - a SaaS provider VPC with a Network Load Balancer and a VPC endpoint service, the stand-in for a
   third-party PrivateLink service (Snowflake, MuleSoft...). Its service name is written to
-  inventories/sandbox/group_vars/all/zz_seeded.yml (not tracked) and to <state-dir>/seed.json.
+  inventories/sandbox-aws/group_vars/all/zz_seeded.yml (not tracked) and to <state-dir>/seed.json.
 
 Uses only standard AWS settings (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID...) from the environment.
 """
@@ -27,7 +27,7 @@ import boto3
 
 REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 REPO = Path(__file__).resolve().parents[1]
-SEEDED_VARS = REPO / "inventories" / "sandbox" / "group_vars" / "all" / "zz_seeded.yml"
+SEEDED_VARS = REPO / "inventories" / "sandbox-aws" / "group_vars" / "all" / "zz_seeded.yml"
 SEED_TAG = {"Key": "sandbox:seed", "Value": "brownfield"}
 
 SPOKES = {

@@ -287,7 +287,7 @@ def seeded(tmp_path_factory):
         extra.write_text(json.dumps(dict(CATALOG, governance_report_dir=str(state / "reports"))))
 
         def playbook(name, *args):
-            cmd = [str(Path(sys.executable).parent / "ansible-playbook"), name, "-i", "inventories/sandbox",
+            cmd = [str(Path(sys.executable).parent / "ansible-playbook"), name, "-i", "inventories/sandbox-aws",
                    "-e", f"@{seed_vars}", "-e", f"@{state / 'governance-targets.yml'}", "-e", f"@{extra}", *args]
             proc = subprocess.run(cmd, env=env, cwd=repo, capture_output=True, text=True, timeout=900, check=False)
             assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"

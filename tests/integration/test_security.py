@@ -81,7 +81,7 @@ def playbook(cloud, name: str, creds: dict, *extra: str, log: Path | None = None
     env = dict(cloud["env"], **creds)
     if log is not None:
         env["ANSIBLE_LOG_PATH"] = str(log)
-    cmd = [str(BIN / "ansible-playbook"), name, "-i", "inventories/sandbox", "-e", f"@{cloud['seed_vars']}", *extra]
+    cmd = [str(BIN / "ansible-playbook"), name, "-i", "inventories/sandbox-aws", "-e", f"@{cloud['seed_vars']}", *extra]
     proc = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=1800, check=False)
     if expect_ok:
         assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"

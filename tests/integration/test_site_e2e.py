@@ -45,7 +45,7 @@ def cloud(tmp_path_factory):
 
 
 def playbook(cloud, name, *extra):
-    cmd = [str(BIN / "ansible-playbook"), name, "-i", "inventories/sandbox", "-e", f"@{cloud['seed_vars']}", *extra]
+    cmd = [str(BIN / "ansible-playbook"), name, "-i", "inventories/sandbox-aws", "-e", f"@{cloud['seed_vars']}", *extra]
     proc = subprocess.run(cmd, env=cloud["env"], cwd=REPO, capture_output=True, text=True, timeout=1800, check=False)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
     return proc.stdout
