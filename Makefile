@@ -40,7 +40,7 @@ SANITY_PYTHON := 3.11
 TEST_STAGES := lint-python ansible-lint sanity unit sandbox-tests integration molecule
 
 .PHONY: help venv collection-tree sandbox sandbox-down test lint lint-python unit sandbox-tests \
-	integration molecule sanity ansible-lint build clean
+	integration molecule sanity ansible-lint build bench clean
 
 help:
 	@echo "make sandbox        create .venv, start the local cloud, seed it, run $(PLAYBOOK) on $(INVENTORY)"
@@ -49,6 +49,7 @@ help:
 	@echo "make lint           lint-python + ansible-lint"
 	@echo "make lint-python | unit | sandbox-tests | integration | molecule | sanity | ansible-lint"
 	@echo "make build          ansible-galaxy collection build into .build/ (checks the artifact)"
+	@echo "make bench          site.yml at scale on a sandbox of its own: seconds and API calls (BENCH_SPOKES=20)"
 	@echo "make venv           create .venv and install requirements-dev.txt when it changed"
 	@echo "make clean          remove .build, tests/output and caches (keeps .venv)"
 
@@ -132,10 +133,10 @@ molecule: venv collection-tree
 # (outside ansible_collections/) and aborts. --local uses .venv as the controller (it already has
 # the pinned ansible-core) and each sanity test still gets its own ansible-test-managed venv with
 # ansible-test's pinned requirements, bootstrapped offline by tools/get_pip_offline.py.
-# The local cloud emulator (sandbox/, tests/sandbox/) is a development tool, not collection content:
+# The local cloud emulator (sandbox/, tests/sandbox/) and benchmarks/ are development tools, not collection content:
 # galaxy.yml's build_ignore keeps it out of the artifact and `make lint-python` checks it; sanity
 # checks everything else (plugins, roles, playbooks, meta, tests/unit, tests/integration, ...).
-SANITY_EXCLUDE := sandbox/ tests/sandbox/
+SANITY_EXCLUDE := sandbox/ tests/sandbox/ benchmarks/
 sanity: venv collection-tree
 	@$(PY) tools/seed_get_pip.py
 	cd "$(COLLECTION_DIR)"
@@ -145,6 +146,12 @@ sanity: venv collection-tree
 ansible-lint: venv collection-tree
 	@ansible-lint --version
 	ansible-lint --offline --profile production
+
+# --- benchmarks (a report, not a test) ---------------------------------------------------------
+
+BENCH_SPOKES ?= 20
+bench: venv collection-tree
+	@$(PY) benchmarks/site_scale.py --spokes $(BENCH_SPOKES)
 
 # --- build -------------------------------------------------------------------------------------
 
