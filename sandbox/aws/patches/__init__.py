@@ -34,6 +34,7 @@ MODULES = (
     "vpn_customer_gateways",
     "network_firewall_policies",
     "network_firewall_firewalls",
+    "flow_logs",
     "auth_error_formats",
 )
 
