@@ -31,7 +31,7 @@ from ._common import AwsError, wrap
 TGW_TYPES = ("TransitGateway", "TransitGatewayAttachment")
 # Every transit gateway flow log field, in the order of the documented record (version 6).
 TGW_DEFAULT_FORMAT = " ".join(
-    "${%s}" % f
+    "${" + f + "}"
     for f in (
         "version", "resource-type", "account-id", "tgw-id", "tgw-attachment-id", "tgw-src-vpc-account-id",
         "tgw-dst-vpc-account-id", "tgw-src-vpc-id", "tgw-dst-vpc-id", "tgw-src-subnet-id", "tgw-dst-subnet-id",
