@@ -4,6 +4,11 @@ Order for every AWS request (control paths under ``/_sandbox/`` and moto's ``/mo
 counted): read and classify the request, apply latency and fault rules (before moto, so a faulted
 call changes nothing), validate and strip EC2 paging parameters, call moto, slice the EC2 answer,
 record the call with its final status.
+
+An ``error`` or ``drop`` rule with ``phase: "after"`` lets moto carry the request out and then loses
+its answer (a 5xx instead of it, or the connection closed): what a client sees when AWS did the work
+but the response never arrived. A client that retries a create without an idempotency token then
+makes a second resource, as it would on AWS.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from sandbox.aws import operations, paging
 CONTROL_PREFIX = "/_sandbox"
 UNCOUNTED_PREFIXES = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
 FAULT_KINDS = ("throttle", "error", "latency", "drop")
+PHASES = ("before", "after")
 
 DEFAULT_SETTINGS = {"page_size": 0, "pending_reads": 0}
 
@@ -166,6 +172,7 @@ class FaultRule:
     mutating: bool | None = None
     account: str | None = None
     region: str | None = None
+    phase: str = "before"
     fired: int = field(default=0)
 
     @classmethod
@@ -187,6 +194,10 @@ class FaultRule:
             raise FaultRuleError("error status must be one of 500, 502, 503, 504")
         if rule.kind == "latency" and int(rule.delay_ms) <= 0:
             raise FaultRuleError("latency rules need delay_ms > 0")
+        if rule.phase not in PHASES:
+            raise FaultRuleError(f"phase must be one of {PHASES}, got {rule.phase!r}")
+        if rule.phase == "after" and rule.kind not in ("error", "drop"):
+            raise FaultRuleError('phase "after" applies to error and drop rules only')
         return rule
 
     def matches(self, info: operations.CallInfo) -> bool:
@@ -415,6 +426,8 @@ class SandboxMiddleware:
         if delay:
             time.sleep(delay)
         if rule is not None:
+            if rule.phase == "after":
+                self._carry_out(environ, body, info)
             if rule.kind == "drop":
                 self.state.calls.add(info, None, "drop", started)
                 sock = environ.get("werkzeug.socket")
@@ -444,6 +457,22 @@ class SandboxMiddleware:
         if plan is None:
             return self._pass_through(environ, start_response, info, started)
         return self._paged(environ, start_response, info, started, plan)
+
+    def _carry_out(self, environ: dict, body: bytes, info) -> None:
+        """Let moto handle the request and throw its answer away (the answer a fault then loses)."""
+        if info.service == "ec2" and info.protocol == "ec2":
+            try:
+                if paging.plan(info.operation, info.params, int(self.state.settings.get("page_size") or 0)):
+                    self._strip_paging(environ, body)
+            except paging.PagingError:
+                return
+        chunks = self.app(environ, lambda status, headers, exc_info=None: (lambda data: None))
+        try:
+            for _chunk in chunks:
+                pass
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
 
     def _strip_paging(self, environ: dict, body: bytes) -> None:
         """Hide MaxResults/NextToken from moto, which then answers with the whole result set."""

@@ -9,7 +9,9 @@ delete before they are ``deleted`` or gone. Cross-account VPC attachments stay
 Here a resource stays in its transitional state for ``settings["pending_reads"]`` describe calls
 that return it (counted per resource id, through the API only), then reaches its final state at
 the next describe. With 0 (the default) everything is final at once, as in plain moto. Creating an
-attachment on a transit gateway that is not yet available answers ``IncorrectState``.
+attachment on a transit gateway that is not yet available answers ``IncorrectState``, and so do
+associating an attachment that is not yet available with a transit gateway route table and enabling
+its propagation (AWS: "tgw-attach-... is in invalid state").
 """
 
 from __future__ import annotations
@@ -104,6 +106,16 @@ def _attachment_on_tgw_ready(original: Any) -> Any:
         return original(self, transit_gateway_id, *args, **kwargs)
 
     return create
+
+
+def _attachment_available(original: Any) -> Any:
+    def call(self: Any, transit_gateway_attachment_id: str, *args: Any, **kwargs: Any) -> Any:
+        attachment = self.transit_gateway_attachments.get(transit_gateway_attachment_id)
+        if attachment is not None and attachment.state not in ("available", "deleted", "deleting"):
+            raise AwsError("IncorrectState", f"{transit_gateway_attachment_id} is in invalid state")
+        return original(self, transit_gateway_attachment_id, *args, **kwargs)
+
+    return call
 
 
 def _pending_after_accept(original: Any) -> Any:
@@ -222,6 +234,8 @@ def apply(settings: dict[str, Any]) -> None:
     wrap(EC2Backend, "create_transit_gateway_vpc_attachment", _attachment_on_tgw_ready)
     wrap(EC2Backend, "create_transit_gateway_vpn_attachment", _pending_on_create())
     wrap(EC2Backend, "accept_transit_gateway_vpc_attachment", _pending_after_accept)
+    wrap(EC2Backend, "associate_transit_gateway_route_table", _attachment_available)
+    wrap(EC2Backend, "enable_transit_gateway_route_table_propagation", _attachment_available)
     wrap(EC2Backend, "create_vpc_endpoint", _pending_on_create())
     wrap(EC2Backend, "create_vpn_connection", _pending_on_create())
     wrap(

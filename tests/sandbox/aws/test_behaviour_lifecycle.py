@@ -164,3 +164,40 @@ def test_zero_pending_reads_keeps_everything_final_at_once():
             ec2.delete_transit_gateway(TransitGatewayId=tgw["TransitGatewayId"])["TransitGateway"]["State"]
             == "deleted"
         )
+
+
+def test_pending_attachment_cannot_be_associated_or_propagated_until_available():
+    with patched_aws(pending_reads=1):
+        ec2 = client("ec2")
+        options = {"DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"}
+        tgw_id = ec2.create_transit_gateway(Options=options)["TransitGateway"]["TransitGatewayId"]
+        _tgw_state(ec2, tgw_id)
+        assert _tgw_state(ec2, tgw_id) == "available"
+        table_id = ec2.create_transit_gateway_route_table(TransitGatewayId=tgw_id)["TransitGatewayRouteTable"][
+            "TransitGatewayRouteTableId"
+        ]
+        vpc_id, subnets = vpc_with_subnets(ec2)
+        att_id = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw_id, VpcId=vpc_id, SubnetIds=subnets)[
+            "TransitGatewayVpcAttachment"
+        ]["TransitGatewayAttachmentId"]
+        for call in (ec2.associate_transit_gateway_route_table, ec2.enable_transit_gateway_route_table_propagation):
+            with pytest.raises(ClientError) as exc:
+                call(TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=att_id)
+            assert error_code(exc) == "IncorrectState"
+        reads = [
+            ec2.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[att_id])[
+                "TransitGatewayVpcAttachments"
+            ][0]["State"]
+            for _ in range(2)
+        ]
+        assert reads == ["pending", "available"]
+        ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=att_id)
+        ec2.enable_transit_gateway_route_table_propagation(
+            TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=att_id
+        )
+        associations = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table_id)
+        assert [a["TransitGatewayAttachmentId"] for a in associations["Associations"]] == [att_id]
+        propagations = ec2.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=table_id)
+        assert [p["TransitGatewayAttachmentId"] for p in propagations["TransitGatewayRouteTablePropagations"]] == [
+            att_id
+        ]

@@ -218,3 +218,41 @@ def test_invalid_rules_are_rejected(control):
             control._request("PUT", "faults", bad)
         assert excinfo.value.status == 400
     assert control.faults()["rules"] == []
+
+
+@pytest.mark.parametrize("kind", ["drop", "error"])
+def test_a_lost_answer_after_the_work_is_done_makes_a_retried_tokenless_create_twice(
+    make_client, control, no_backoff, kind
+):
+    """phase=after: moto creates, the client never sees the answer and retries, as on AWS."""
+    ec2 = make_client("ec2", max_attempts=3)
+    name = f"lost-{kind}"
+    control.set_faults([{"kind": kind, "service": "ec2", "operation": "CreateVpc", "phase": "after", "max_count": 1}])
+    ec2.create_vpc(
+        CidrBlock="10.77.0.0/16",
+        TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}],
+    )
+    found = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [name]}])["Vpcs"]
+    assert len(found) == 2  # CreateVpc takes no ClientToken: the retry made a second VPC
+    statuses = control.summary()["by_operation"]["ec2:CreateVpc"]["statuses"]
+    assert statuses == ({"dropped": 1, "200": 1} if kind == "drop" else {"500": 1, "200": 1})
+
+
+def test_a_lost_answer_to_a_create_with_a_client_token_is_answered_by_the_retry(make_client, control, no_backoff):
+    ec2 = make_client("ec2", max_attempts=3)
+    vpc_id = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
+    control.set_faults([{"kind": "drop", "service": "ec2", "operation": "CreateRouteTable", "phase": "after",
+                         "max_count": 1}])
+    table = ec2.create_route_table(VpcId=vpc_id, ClientToken="lost-answer-token")["RouteTable"]
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+    assert sorted(t["RouteTableId"] for t in tables if not any(a.get("Main") for a in t.get("Associations", []))) == [
+        table["RouteTableId"]
+    ]
+
+
+def test_phase_after_is_only_for_error_and_drop_rules(control):
+    with pytest.raises(SandboxControlError) as excinfo:
+        control.set_faults([{"kind": "throttle", "phase": "after"}])
+    assert excinfo.value.status == 400 and "phase" in str(excinfo.value)
+    with pytest.raises(SandboxControlError):
+        control.set_faults([{"kind": "drop", "phase": "later"}])
