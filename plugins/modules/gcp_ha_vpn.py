@@ -23,6 +23,10 @@ description:
     returned. To rotate one, create a tunnel with a new name and remove the old entry.
   - Every write is a Compute operation; the module waits for each (bounded by O(wait_timeout)) because
     the next step depends on it. Labels are set with the current C(labelFingerprint).
+  - With O(gateway_only=true), creates or reconciles only the HA VPN gateway (network, labels) and
+    returns its interface IPs, leaving the external gateway, router and tunnels as they are. This is the
+    first step on a fresh network - the AWS customer gateways need those IPs before the AWS tunnels, whose
+    outside IPs the external gateway lists, can exist. A later call without it builds the rest.
   - With O(state=absent), removes, in order, the router entries of the owned tunnels, the tunnels, the
     router (only when managed and left empty), the external gateway and the HA VPN gateway - only those
     marked as managed for O(topology).
@@ -46,6 +50,12 @@ options:
   description:
     description: Description of the HA VPN gateway (set on create).
     type: str
+  gateway_only:
+    description:
+      - Manage only the HA VPN gateway; O(external_gateway.interfaces), O(tunnels) and O(router.asn) are
+        not needed and must not list interfaces or tunnels. Only with O(state=present).
+    type: bool
+    default: false
   router:
     description: The Cloud Router.
     type: dict
@@ -134,6 +144,19 @@ author:
 """
 
 EXAMPLES = r"""
+- name: First step on a fresh network - the HA VPN gateway alone (its interface IPs go to AWS)
+  cloudnet.privatelink.gcp_ha_vpn:
+    name: hub-to-aws
+    region: us-east1
+    network: hub
+    topology: corp
+    gateway_only: true
+  register: gateway
+
+- name: The AWS customer gateways take these addresses
+  ansible.builtin.debug:
+    msg: "{{ gateway.ha_vpn.vpn_gateway.interfaces | map(attribute='ip_address') | list }}"
+
 - name: HA VPN from the GCP hub network to the AWS Transit Gateway
   cloudnet.privatelink.gcp_ha_vpn:
     name: hub-to-aws
@@ -233,6 +256,7 @@ def main():
         network={"type": "str"},
         state={"type": "str", "choices": ["present", "absent"], "default": "present"},
         description={"type": "str"},
+        gateway_only={"type": "bool", "default": False},
         router={"type": "dict", "default": {}, "options": {"name": {"type": "str"}, "asn": {"type": "int"}}},
         external_gateway={"type": "dict", "default": {}, "options": {
             "name": {"type": "str"}, "interfaces": {"type": "list", "elements": "str", "default": []}}},

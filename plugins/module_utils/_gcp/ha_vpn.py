@@ -6,6 +6,8 @@
 Creation order follows the dependencies GCP checks: gateway, external gateway, router, tunnels, then one
 router patch with the tunnels' interfaces and BGP peers. Removal runs the other way. Shared secrets are
 sent only in tunnel inserts; they are never read back, compared, returned or put in a diff.
+``gateway_only`` reconciles the HA VPN gateway alone: its interface IPs are what the AWS customer gateways
+need before the AWS tunnels (and so the external gateway and the tunnels here) can exist.
 """
 
 from __future__ import annotations
@@ -35,9 +37,20 @@ def validate(params: dict) -> dict:
         except ValueError:
             raise ValidationError(f"external_gateway.interfaces[{i}]", ip, "is not an IPv4 address",
                                   "list the public outside IPs of the AWS VPN tunnels") from None
+    gateway_only = bool(params.get("gateway_only"))
+    if gateway_only:
+        if params["state"] != "present":
+            raise ValidationError("gateway_only", True, "applies only to state=present",
+                                  "drop gateway_only to remove the whole HA VPN")
+        tunnel_names = [t.get("name") for t in params.get("tunnels") or []]  # never the secrets
+        for field, value in (("external_gateway.interfaces", addresses), ("tunnels", tunnel_names)):
+            if value:
+                raise ValidationError(field, value, "cannot be combined with gateway_only=true",
+                                      "drop it for the gateway-only call, or set gateway_only=false")
     if params["state"] == "present":
         if not params.get("network"):
             raise ValidationError("network", None, "is required with state=present", "name the VPC network")
+    if params["state"] == "present" and not gateway_only:
         if len(addresses) not in REDUNDANCY:
             raise ValidationError("external_gateway.interfaces", addresses, "must list 1, 2 or 4 addresses",
                                   "list the AWS tunnel outside IPs (two VPN connections give 4)")
@@ -75,7 +88,7 @@ def validate(params: dict) -> dict:
             "advertised_route_priority": t.get("advertised_route_priority"),
         })
     return {"name": name, "router": router_name, "asn": router.get("asn"), "external": ext_name,
-            "addresses": addresses, "tunnels": tunnels,
+            "addresses": addresses, "tunnels": tunnels, "gateway_only": gateway_only,
             "labels": own.desired_labels(params["topology"], params.get("labels"))}
 
 
@@ -226,7 +239,9 @@ class HaVpnManager:
     def _precheck(self, have: dict, network: str):
         """Every refusal before the first write, so a refused run changes nothing."""
         w = self.want
-        for kind, obj in (("vpnGateway", have["gateway"]), ("externalVpnGateway", have["external"])):
+        checked = (("vpnGateway", have["gateway"]),) if w["gateway_only"] else (
+            ("vpnGateway", have["gateway"]), ("externalVpnGateway", have["external"]))
+        for kind, obj in checked:
             if obj is not None and not own.labels_owned(obj.get("labels"), self.topology):
                 raise ConflictError(f"{kind} {obj['name']} exists and is not labelled as managed by topology "
                                     f"{self.topology}. Fix: choose another name, or remove the existing one.")
@@ -234,6 +249,8 @@ class HaVpnManager:
         if gw is not None and not own.same_ref(gw.get("network"), network):
             raise ConflictError(f"vpnGateway {w['name']} is on network {own.last(gw.get('network'))}, not "
                                 f"{self.params['network']}. Fix: use another name or the gateway's network.")
+        if w["gateway_only"]:
+            return
         if ext is not None:
             got = sorted((int(i.get("id", 0)), i.get("ipAddress")) for i in ext.get("interfaces") or [])
             if got != list(enumerate(w["addresses"])):
@@ -297,6 +314,9 @@ class HaVpnManager:
             gw = dict(body, selfLink=self._link("vpnGateways", w["name"]), vpnInterfaces=[{"id": 0}, {"id": 1}])
         else:
             gw = self._ensure_labels(gw_path, gw)
+        if w["gateway_only"]:  # the external gateway, router and tunnels are left as they are
+            self._predicted = dict(have, gateway=gw)
+            return
         ext_path = f"projects/{project}/global/externalVpnGateways/{w['external']}"
         want_ifaces = [{"id": i, "ipAddress": ip} for i, ip in enumerate(w["addresses"])]
         if ext is None:

@@ -124,3 +124,35 @@ def test_label_changes_use_set_labels_with_the_current_fingerprint(module, compu
     tunnel = compute("VpnTunnels").get(project=PROJECT, region=REGION, vpn_tunnel=f"vpn-{uid}-t0")
     assert tunnel.labels["team"] == "net"
     assert module("gcp_ha_vpn", dict(args, labels={"team": "net"}))["changed"] is False
+
+
+def test_gateway_only_makes_the_gateway_first_then_the_full_call_builds_the_rest(four_pass, module, compute, gcp,
+                                                                                   network, uid):
+    # On a fresh network the gateway's interface IPs are needed (by AWS) before the tunnels can be declared.
+    first = {"name": f"vpn-{uid}", "region": REGION, "network": network, "topology": "itest", "gateway_only": True}
+    made = four_pass("gcp_ha_vpn", first, "ha_vpn")
+    assert [(op["action"], op["kind"]) for op in made["operations"]] == [("create", "vpnGateway")]
+    gw = compute("VpnGateways").get(project=PROJECT, region=REGION, vpn_gateway=f"vpn-{uid}")
+    ips = [i.ip_address for i in sorted(gw.vpn_interfaces, key=lambda i: i.id)]
+    assert len(ips) == 2 and all(ips)
+    assert [i["ip_address"] for i in made["ha_vpn"]["vpn_gateway"]["interfaces"]] == ips
+    names = {"externalVpnGateways": [g.name for g in compute("ExternalVpnGateways").list(project=PROJECT)],
+             "routers": [r.name for r in compute("Routers").list(project=PROJECT, region=REGION)]}
+    assert f"vpn-{uid}-peer" not in names["externalVpnGateways"] and f"vpn-{uid}-router" not in names["routers"]
+
+    full = module("gcp_ha_vpn", args_for(network, uid))
+    kinds = [op.get("kind") for op in full["operations"] if op["action"] == "create"]
+    assert kinds == ["externalVpnGateway", "router", "vpnTunnel", "vpnTunnel"]  # the gateway is reused
+    # The gateway-only call again: nothing to do, and it leaves the tunnels and router entries alone.
+    before = gcp.calls.count(mutating=True)
+    again = module("gcp_ha_vpn", first)
+    assert again["changed"] is False and gcp.calls.count(mutating=True) == before
+    assert len(compute("Routers").get(project=PROJECT, region=REGION, router=f"vpn-{uid}-router").bgp_peers) == 2
+
+
+def test_gateway_only_refuses_tunnels_before_any_call(module):
+    bad = {"name": "x", "region": REGION, "network": "n", "gateway_only": True,
+           "tunnels": [{"name": "x-0", "vpn_gateway_interface": 0, "peer_interface": 0, "ip_range": "169.254.10.2/30",
+                        "peer_ip_address": "169.254.10.1", "peer_asn": 64512}]}
+    failed = module("gcp_ha_vpn", bad, expect_failure=True, env={"GCP_PROJECT": ""})
+    assert failed["msg"].startswith("tunnels: ") and "gateway_only" in failed["msg"]

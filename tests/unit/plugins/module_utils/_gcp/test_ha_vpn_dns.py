@@ -58,6 +58,27 @@ def test_absent_needs_no_network_or_asn():
     assert ha_vpn.validate(params(state="absent", network=None, router={}, external_gateway={}, tunnels=[]))
 
 
+def test_gateway_only_needs_no_interfaces_asn_or_tunnels():
+    want = ha_vpn.validate(params(gateway_only=True, router={}, external_gateway={}, tunnels=[]))
+    assert want["gateway_only"] is True and want["addresses"] == [] and want["tunnels"] == []
+
+
+@pytest.mark.parametrize("over, field", [
+    ({"external_gateway": {}, "tunnels": []}, None),
+    ({"tunnels": []}, "external_gateway.interfaces"),
+    ({"external_gateway": {}}, "tunnels"),
+    ({"external_gateway": {}, "tunnels": [], "state": "absent"}, "gateway_only"),
+    ({"external_gateway": {}, "tunnels": [], "network": None}, "network"),
+])
+def test_gateway_only_refuses_what_it_would_ignore(over, field):
+    if field is None:
+        assert ha_vpn.validate(params(gateway_only=True, **over))["gateway_only"] is True
+        return
+    with pytest.raises(ValidationError) as err:
+        ha_vpn.validate(params(gateway_only=True, **over))
+    assert err.value.field == field
+
+
 ROUTER = {"interfaces": [{"name": "foreign-if", "ipRange": "169.254.99.1/30"},
                          {"name": "old-if", "ipRange": "169.254.20.2/30", "linkedVpnTunnel": "x/old"}],
           "bgpPeers": [{"name": "foreign-bgp", "interfaceName": "foreign-if", "peerAsn": 1},
