@@ -42,7 +42,8 @@ def test_good_topology_has_no_problems():
 
 
 @pytest.mark.parametrize("hosts, expected", [
-    (with_var("spoke-b", "spoke_cidr", "10.1.128.0/17"), ["spoke-a: cidr 10.1.0.0/16 overlaps spoke-b"]),
+    (with_var("spoke-b", "spoke_cidr", "10.1.128.0/17"),
+     ["spoke-a: spoke_cidr 10.1.0.0/16 overlaps spoke-b (spoke_cidr 10.1.128.0/17)"]),
     (with_var("spoke-b", "spoke_cidr", "10.2.0.1/16"), ["spoke_cidr", "host bits", "use 10.2.0.0/16"]),
     (with_var("spoke-b", "spoke_cidr", "10.2.0.300/16"), ["spoke_cidr", "is not a CIDR"]),
     (with_var("spoke-b", "spoke_cidr", None), ["spoke-b: spoke_cidr is missing"]),
