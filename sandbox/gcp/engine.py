@@ -234,6 +234,8 @@ class Engine:
         self.sweep()
         if method.collection in ("globalOperations", "regionOperations"):
             return self.operation_method(ctx)
+        if (method.api, method.collection, method.name) == ("compute", "projects", "get"):
+            return 200, self.project(ctx.project)
         spec = self.specs.get((method.api, method.collection))
         if spec is None:
             raise ApiError(
@@ -257,6 +259,22 @@ class Engine:
                 501, "notImplemented", f"Method {method.method_id} is not emulated by the sandbox."
             )
         return handler(spec, ctx)
+
+    def project(self, project: str) -> dict:
+        """compute.projects.get: the Project resource (only the members a project always has; the emulator
+        answers for every project it accepts, see the ``projects`` option)."""
+        number = str(int.from_bytes(hashlib.sha256(project.encode()).digest()[:5], "big"))
+        return {
+            "kind": "compute#project",
+            "id": number,
+            "name": project,
+            "creationTimestamp": now_rfc3339(0),
+            "selfLink": self.emulator.self_link_base + f"projects/{project}",
+            "defaultServiceAccount": f"{number}-compute@developer.gserviceaccount.com",
+            "defaultNetworkTier": "PREMIUM",
+            "xpnProjectStatus": "UNSPECIFIED_XPN_PROJECT_STATUS",
+            "commonInstanceMetadata": {"kind": "compute#metadata", "fingerprint": "42WmSpB8rSM="},
+        }
 
     def clean_body(self, spec: Spec, ctx: Ctx) -> dict:
         body = ctx.body
