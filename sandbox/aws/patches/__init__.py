@@ -26,6 +26,7 @@ MODULES = (
     "vpc_endpoint_services",
     "vpc_endpoint_dns_entries",
     "vpc_endpoint_modify",
+    "vpc_endpoint_network_interfaces",
     "route53_change_status",
     "route53_association_authorization",
     "lifecycle",
