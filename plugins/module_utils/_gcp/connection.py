@@ -5,12 +5,14 @@
 
 Every Compute and Cloud DNS request of the collection goes through ``GcpConnection.request``. It retries
 429, 5xx, ``rateLimitExceeded``/``userRateLimitExceeded`` and ``resourceNotReady`` with capped, jittered
-back-off (compute writes carry one ``requestId`` across retries, so a retried write is not made twice)
+back-off, waiting at least what a ``Retry-After`` header asks (at most a minute), a bounded number of times
+(compute writes carry one ``requestId`` across retries, so a retried write is not made twice)
 and turns every other error into the collection's typed errors.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
 import os
 import time
@@ -45,6 +47,8 @@ DNS_DEFAULT = "https://dns.googleapis.com/dns/v1/"
 DEFAULT_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 RETRY_STATUS = {429, 500, 502, 503, 504}
 RETRY_REASONS = {"rateLimitExceeded", "userRateLimitExceeded", "backendError", "resourceNotReady", "internalError"}
+# The longest a Retry-After header may hold one retry back (the retries stay bounded).
+RETRY_AFTER_CAP = 60.0
 
 
 def gcp_argument_spec(**options) -> dict:
@@ -124,6 +128,25 @@ def takes_request_id(method: str, path: str) -> bool:
 
 def is_retryable(status: int, reason: str) -> bool:
     return status in RETRY_STATUS or reason in RETRY_REASONS
+
+
+def retry_delay(retry_after, backoff: float, cap: float = RETRY_AFTER_CAP, now=None) -> float:
+    """Seconds to wait before a retry: the jittered ``backoff``, or the server's ``Retry-After`` (seconds or an
+    HTTP date) when that is longer, never more than ``cap``."""
+    wait = None
+    text = str(retry_after or "").strip()
+    if text:
+        try:
+            wait = float(text)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(text)
+                wait = when.timestamp() - (time.time() if now is None else now)
+            except (TypeError, ValueError, IndexError, OverflowError):
+                wait = None
+    if wait is None or wait != wait:  # absent, unparsable or NaN
+        return backoff
+    return min(cap, max(backoff, wait))
 
 
 def _hint(status: int, reason: str) -> str:
@@ -233,7 +256,7 @@ class GcpConnection:
             if status == 404 and not_found:
                 return None
             if is_retryable(status, reason) and attempt <= self.retries:
-                self._sleep(next(backoff))
+                self._sleep(retry_delay(response.headers.get("Retry-After"), next(backoff)))
                 continue
             if status == 404:
                 raise NotFoundError(f"GCP {operation}: {message}", error_code=reason, http_status=404)

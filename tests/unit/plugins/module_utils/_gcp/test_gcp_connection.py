@@ -16,8 +16,9 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._gcp import c
 
 
 class Response:
-    def __init__(self, status, body=None):
+    def __init__(self, status, body=None, headers=None):
         self.status_code = status
+        self.headers = dict(headers or {})
         self._body = body
         self.content = b"" if body is None else json.dumps(body).encode()
         self.text = self.content.decode()
@@ -106,6 +107,28 @@ def test_retryable_answers_are_retried_then_succeed(status, reason):
     c, sleeps = conn([Response(status, envelope(status, reason)), Response(200, {"ok": 1})])
     assert c.get("compute", "projects/p/global/networks/n") == {"ok": 1}
     assert len(sleeps) == 1 and 0 < sleeps[0] <= 0.5
+
+
+def test_a_retry_after_header_holds_the_retry_back_within_the_cap():
+    throttled = Response(429, envelope(429, "rateLimitExceeded"), {"Retry-After": "3"})
+    c, sleeps = conn([throttled, Response(200, {"ok": 1})])
+    assert c.get("compute", "projects/p/global/networks/n") == {"ok": 1}
+    assert sleeps == [3.0]
+
+
+@pytest.mark.parametrize("header, backoff, expect", [
+    (None, 0.4, 0.4),                                   # absent: the jittered back-off
+    ("", 0.4, 0.4),
+    ("0", 0.4, 0.4),                                    # never shorter than the back-off
+    ("2", 0.4, 2.0),
+    ("7200", 0.4, gc.RETRY_AFTER_CAP),                  # bounded
+    ("soon", 0.4, 0.4),                                 # unparsable: ignored
+    ("nan", 0.4, 0.4),
+    ("Wed, 21 Oct 2015 07:28:05 GMT", 0.4, 5.0),        # an HTTP date, 5 s after "now"
+])
+def test_retry_delay(header, backoff, expect):
+    now = 1445412480.0  # Wed, 21 Oct 2015 07:28:00 GMT
+    assert gc.retry_delay(header, backoff, now=now) == pytest.approx(expect)
 
 
 def test_insert_keeps_one_request_id_across_retries():
