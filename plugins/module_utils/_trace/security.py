@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: cloudnet.privatelink contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Security group and network ACL evaluation as AWS does it (pure functions).
+
+Security groups are stateful allow lists: a packet is admitted when any ingress rule of any group of the
+interface matches its protocol, port and source (CIDR, prefix list entry, or a group the source carries).
+Network ACLs are stateless and ordered: the lowest-numbered matching entry decides; the final ``*`` entry
+denies. Return traffic therefore needs its own entries (ephemeral ports).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._trace.hops import contains
+
+PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1"}
+# A typical client port (Linux picks 32768-60999) for the stateless return check of network ACLs.
+EPHEMERAL_PORT = 49152
+
+
+def _proto_matches(rule_proto, protocol: str) -> bool:
+    rule = str(rule_proto).lower()
+    return rule in ("-1", "all") or rule == protocol or rule == PROTOCOLS.get(protocol)
+
+
+def _port_matches(rule: dict, port: int) -> bool:
+    if str(rule.get("IpProtocol", "-1")) in ("-1", "all"):
+        return True
+    low, high = rule.get("FromPort"), rule.get("ToPort")
+    if low is None or high is None or low == -1:
+        return True
+    return int(low) <= port <= int(high)
+
+
+def sg_admits(
+    groups: list, source_ip, port: int, protocol: str = "tcp", prefix_lists: dict | None = None, source_groups=()
+) -> dict:
+    """``{admitted, rule, group_id, sources}``: the first ingress rule admitting the packet, and every source seen."""
+    seen = []
+    for group in groups or []:
+        for rule in group.get("IpPermissions") or []:
+            if not _proto_matches(rule.get("IpProtocol", "-1"), protocol) or not _port_matches(rule, port):
+                continue
+            for r in rule.get("IpRanges") or []:
+                seen.append(r.get("CidrIp"))
+                if contains(r.get("CidrIp"), source_ip):
+                    return {
+                        "admitted": True,
+                        "group_id": group.get("GroupId"),
+                        "rule": f"{r['CidrIp']}",
+                        "sources": seen,
+                    }
+            for r in rule.get("Ipv6Ranges") or []:
+                seen.append(r.get("CidrIpv6"))
+                if contains(r.get("CidrIpv6"), source_ip):
+                    return {"admitted": True, "group_id": group.get("GroupId"), "rule": r["CidrIpv6"], "sources": seen}
+            for r in rule.get("PrefixListIds") or []:
+                pl_id = r.get("PrefixListId")
+                seen.append(pl_id)
+                entry = next((c for c in (prefix_lists or {}).get(pl_id, []) if contains(c, source_ip)), None)
+                if entry:
+                    return {
+                        "admitted": True,
+                        "group_id": group.get("GroupId"),
+                        "rule": f"{pl_id} ({entry})",
+                        "sources": seen,
+                    }
+            for r in rule.get("UserIdGroupPairs") or []:
+                seen.append(r.get("GroupId"))
+                if r.get("GroupId") in source_groups:
+                    return {"admitted": True, "group_id": group.get("GroupId"), "rule": r["GroupId"], "sources": seen}
+    return {"admitted": False, "group_id": None, "rule": None, "sources": [s for s in seen if s]}
+
+
+def nacl_decision(acl: dict | None, egress: bool, address, port: int, protocol: str = "tcp") -> dict:
+    """``{allowed, rule_number, cidr}`` for a packet leaving (``egress``) or entering a subnet through ``acl``."""
+    if acl is None:
+        return {"allowed": True, "rule_number": None, "cidr": None}
+    entries = sorted(
+        (e for e in acl.get("Entries") or [] if bool(e.get("Egress")) == egress),
+        key=lambda e: e.get("RuleNumber", 32767),
+    )
+    for entry in entries:
+        cidr = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
+        if not contains(cidr, address) or not _proto_matches(entry.get("Protocol", "-1"), protocol):
+            continue
+        ports = entry.get("PortRange")
+        if (
+            ports
+            and str(entry.get("Protocol")) not in ("-1",)
+            and not (int(ports.get("From", 0)) <= port <= int(ports.get("To", 65535)))
+        ):
+            continue
+        return {"allowed": entry.get("RuleAction") == "allow", "rule_number": entry.get("RuleNumber"), "cidr": cidr}
+    return {"allowed": False, "rule_number": "*", "cidr": None}
+
+
+def nacl_of_subnet(acls: list, subnet_id: str) -> dict | None:
+    for acl in acls or []:
+        if any(a.get("SubnetId") == subnet_id for a in acl.get("Associations") or []):
+            return acl
+    return next((a for a in acls or [] if a.get("IsDefault")), None)
