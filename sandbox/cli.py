@@ -6,7 +6,9 @@ Commands (every one takes ``--state-dir DIR``, default ``$SANDBOX_STATE_DIR`` or
             print where they are; does nothing when a sandbox already runs from DIR.
 ``down``    stop the sandbox started from DIR (SIGTERM, then SIGKILL after ``--timeout``).
 ``status``  show whether it runs and where; exit code 3 when it does not run.
-``calls``   AWS API calls per service and operation (mutating vs read) from the control API.
+``calls``   API calls per cloud from the emulators' control APIs: AWS per service and operation, Azure per
+            resource type and HTTP method, GCP per API, collection and method (mutating vs read, errors);
+            ``--reset`` resets every counter after printing.
 ``serve``   run the emulators in the foreground until SIGTERM/SIGINT; writes DIR/sandbox.json
             (pid, urls, ports, env) and DIR/env.sh (``export`` lines from each emulator's env()).
 """
@@ -334,19 +336,89 @@ def format_calls(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def cmd_calls(args: argparse.Namespace) -> int:
-    from sandbox.aws.client import SandboxControl
+def _table(title: str, summary: dict[str, Any], rows: list[tuple[str, str, bool, int, int]], head: tuple) -> str:
+    faulted = f", {summary['faulted']} with injected faults" if summary.get("faulted") else ""
+    lines = [f"{title}: {summary['total']} total, {summary['mutating']} mutating, {summary['read']} read{faulted}"]
+    if not rows:
+        return lines[0]
+    rows = sorted(rows, key=lambda r: (r[0], not r[2], -r[3], r[1]))
+    w0 = max([len(r[0]) for r in rows] + [len(head[0])])
+    w1 = max([len(r[1]) for r in rows] + [len(head[1])])
+    lines.append(f"  {head[0]:<{w0}} {head[1]:<{w1}} {'kind':<8} {'calls':>6} {'errors':>6}")
+    for first, second, mutating, count, errors in rows:
+        kind = "mutating" if mutating else "read"
+        lines.append(f"  {first:<{w0}} {second:<{w1}} {kind:<8} {count:>6} {errors:>6}")
+    return "\n".join(lines)
 
+
+def azure_summary(raw: dict[str, Any]) -> dict[str, Any]:
+    """The Azure emulator's call log as totals and per (resource type, method) rows."""
+    ops: dict[tuple[str, str], dict[str, Any]] = {}
+    for call in raw.get("calls", []):
+        key = (call.get("resource_type") or "-", call["method"])
+        op = ops.setdefault(key, {"resource_type": key[0], "method": key[1], "mutating": call["mutating"],
+                                  "count": 0, "errors": 0})
+        op["count"] += 1
+        op["errors"] += int(call.get("status") or 0) >= 400
+    return {"total": raw.get("total", 0), "mutating": raw.get("mutating", 0), "read": raw.get("read", 0),
+            "faulted": sum(1 for c in raw.get("calls", []) if c.get("fault")),
+            "by_operation": {f"{t} {m}": op for (t, m), op in sorted(ops.items())}}
+
+
+def format_azure_calls(summary: dict[str, Any]) -> str:
+    rows = [(op["resource_type"], op["method"], op["mutating"], op["count"], op["errors"])
+            for op in summary["by_operation"].values()]
+    return _table("Azure ARM calls", summary, rows, ("resource type", "method"))
+
+
+def format_gcp_calls(summary: dict[str, Any]) -> str:
+    rows = [(op["api"], op["operation"], op["mutating"], op["count"],
+             sum(n for status, n in op["statuses"].items() if not status.startswith("2")))
+            for op in summary["by_operation"].values()]
+    return _table("GCP API calls", summary, rows, ("api", "operation"))
+
+
+def controls(state: dict[str, Any]) -> dict[str, Any]:
+    """A control client per running emulator of ``state``."""
+    from sandbox.aws.client import SandboxControl
+    from sandbox.azure.client import AzureControl
+    from sandbox.gcp.client import GcpControl
+
+    emulators = state.get("emulators", {})
+    out: dict[str, Any] = {}
+    if "aws" in emulators:
+        out["aws"] = SandboxControl(emulators["aws"]["url"])
+    if "azure" in emulators:
+        out["azure"] = AzureControl(emulators["azure"]["url"], state.get("env", {}).get("REQUESTS_CA_BUNDLE"))
+    if "gcp" in emulators:
+        out["gcp"] = GcpControl(emulators["gcp"]["url"])
+    return out
+
+
+def cmd_calls(args: argparse.Namespace) -> int:
     state_dir = _state_dir(args)
     state = read_state(state_dir)
-    if not state or not pid_is_sandbox(state.get("pid")) or "aws" not in state.get("emulators", {}):
+    if not state or not pid_is_sandbox(state.get("pid")) or not state.get("emulators"):
         print(f"sandbox not running; state dir {state_dir}", file=sys.stderr)
         return NOT_RUNNING
-    control = SandboxControl(state["emulators"]["aws"]["url"])
-    summary = control.summary()
-    print(json.dumps(summary, indent=2) if args.json else format_calls(summary))
+    clients = controls(state)
+    summaries: dict[str, Any] = {}
+    if "aws" in clients:
+        summaries["aws"] = clients["aws"].summary()
+    if "azure" in clients:
+        summaries["azure"] = azure_summary(clients["azure"].summary())
+    if "gcp" in clients:
+        summaries["gcp"] = clients["gcp"].summary()
+    if args.json:
+        # The AWS summary stays at the top level (the shape of AWS-only sandboxes); the others beside it.
+        print(json.dumps({**summaries.get("aws", {}), **{k: v for k, v in summaries.items() if k != "aws"}},
+                         indent=2))
+    else:
+        formatters = {"aws": format_calls, "azure": format_azure_calls, "gcp": format_gcp_calls}
+        print("\n".join(formatters[cloud](summary) for cloud, summary in summaries.items()))
     if args.reset:
-        control.reset_calls()
+        for client in clients.values():
+            client.reset_calls()
     return 0
 
 
@@ -380,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     down.add_argument("--timeout", type=float, default=15.0)
     status = common("status", "show whether the sandbox runs")
     status.add_argument("--json", action="store_true")
-    calls = common("calls", "AWS API calls per service and operation")
+    calls = common("calls", "API calls per cloud (AWS, Azure, GCP) and operation")
     calls.add_argument("--json", action="store_true")
     calls.add_argument("--reset", action="store_true", help="reset the counters after printing")
     return parser

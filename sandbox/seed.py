@@ -11,23 +11,35 @@ Creates (idempotently, found again by Name tag):
   it); ``governance_targets`` for both accounts is written to <state-dir>/governance-targets.yml;
 - a SaaS provider VPC with a Network Load Balancer and a VPC endpoint service, the stand-in for a
   third-party PrivateLink service (Snowflake, MuleSoft...). Its service name is written to
-  inventories/sandbox-aws/group_vars/all/zz_seeded.yml (not tracked) and to <state-dir>/seed.json.
+  group_vars/all/zz_seeded.yml (not tracked) of inventories/sandbox and inventories/sandbox-aws, and to
+  <state-dir>/seed.json;
+- Azure (when the environment points at the local ARM emulator): resource group rg-cloudnet-hub with the VNet
+  azure-hub (GatewaySubnet, app, dns-outbound delegated to Microsoft.Network/dnsResolvers), the network the
+  inventory's host azure-hub links to AWS;
+- GCP (when the environment points at the local GCP emulator): the custom-mode network gcp-hub with the
+  subnetwork gcp-hub-a in us-east1, the network of the inventory's host gcp-hub.
 
-Uses only standard AWS settings (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID...) from the environment.
+Uses only standard settings from the environment: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID...; AZURE_* (service
+principal, AZURE_CLOUD_ENVIRONMENT); GCP_* (project, service account file, endpoints). It writes only to local
+emulators: a cloud whose endpoint is not on the loopback interface is refused (AWS) or left out (Azure, GCP).
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
 
 REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 REPO = Path(__file__).resolve().parents[1]
-SEEDED_VARS = REPO / "inventories" / "sandbox-aws" / "group_vars" / "all" / "zz_seeded.yml"
+# Every sandbox inventory reads the seeded values from group_vars/all/zz_seeded.yml (not tracked).
+SEEDED_VARS = [REPO / "inventories" / name / "group_vars" / "all" / "zz_seeded.yml"
+               for name in ("sandbox", "sandbox-aws")]
 SEED_TAG = {"Key": "sandbox:seed", "Value": "brownfield"}
 
 SPOKES = {
@@ -141,21 +153,69 @@ def other_account_session(session) -> boto3.session.Session:
                                  aws_session_token=creds["SessionToken"], region_name=REGION)
 
 
-def seed(state_dir: Path | None, vars_out: Path = SEEDED_VARS) -> dict:
+def is_local(url: str | None) -> bool:
+    """Whether ``url`` names a server on the loopback interface (the only place the seed writes to)."""
+    host = urlsplit(url or "").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def local_clouds(env=None) -> list[str]:
+    """The clouds whose endpoints in ``env`` (default os.environ) are local emulators."""
+    env = os.environ if env is None else env
+    out = []
+    if is_local(env.get("AWS_ENDPOINT_URL")):
+        out.append("aws")
+    if is_local(env.get("AZURE_CLOUD_ENVIRONMENT")) and env.get("AZURE_SUBSCRIPTION_ID"):
+        out.append("azure")
+    if is_local(env.get("GCP_COMPUTE_ENDPOINT")) and env.get("GCP_PROJECT"):
+        out.append("gcp")
+    return out
+
+
+def seed_aws(out: dict) -> None:
     session = boto3.session.Session(region_name=REGION)
     ec2, elbv2 = session.client("ec2"), session.client("elbv2")
-    out = {"spokes": {}, "rogue_endpoints": []}
+    out.update({"spokes": {}, "rogue_endpoints": []})
     _seed_spokes(ec2, SPOKES, out)
     other = {"spokes": {}, "rogue_endpoints": []}
     _seed_spokes(other_account_session(session).client("ec2"), OTHER_SPOKES, other)
     out["other_accounts"] = {"apps": {"account_id": OTHER_ACCOUNT, "assume_role_arn": OTHER_ROLE, **other}}
     out["saas_service_name"] = ensure_provider(ec2, elbv2)
-    vars_out.write_text(
-        "---\n# Written by `python -m sandbox.seed`; not tracked. The sandbox's stand-in SaaS endpoint service.\n"
-        f"sandbox_saas_service_name: {out['saas_service_name']}\n")
+
+
+def seed(state_dir: Path | None, vars_out: Path | list[Path] | None = None, clouds: list[str] | None = None) -> dict:
+    """Seed ``clouds`` (default: every cloud whose endpoint is a local emulator); return what exists."""
+    clouds = local_clouds() if clouds is None else list(clouds)
+    if "aws" in clouds and not is_local(os.environ.get("AWS_ENDPOINT_URL")):
+        raise SystemExit("sandbox.seed: AWS_ENDPOINT_URL is not a local sandbox endpoint; refusing to seed "
+                         "(source the sandbox's env.sh first)")
+    out: dict = {"clouds": clouds}
+    if "aws" in clouds:
+        seed_aws(out)
+    if "azure" in clouds:
+        from sandbox.azure.brownfield import seed_azure
+
+        out["azure"] = seed_azure()
+    if "gcp" in clouds:
+        from sandbox.gcp.brownfield import seed_gcp
+
+        out["gcp"] = seed_gcp()
+    targets = SEEDED_VARS if vars_out is None else ([vars_out] if isinstance(vars_out, Path) else list(vars_out))
+    if "saas_service_name" in out:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(
+                "---\n# Written by `python -m sandbox.seed`; not tracked. The sandbox's stand-in SaaS endpoint "
+                f"service.\nsandbox_saas_service_name: {out['saas_service_name']}\n")
     if state_dir:
         state_dir.mkdir(parents=True, exist_ok=True)
         (state_dir / "seed.json").write_text(json.dumps(out, indent=2))
+    if state_dir and "aws" in clouds:
         # Opt-in (-e @<state-dir>/governance-targets.yml): audit and remediate both seeded accounts.
         (state_dir / GOVERNANCE_TARGETS).write_text(
             "---\n# Written by `python -m sandbox.seed`: the accounts the governance audit covers.\n"
@@ -167,14 +227,29 @@ def seed(state_dir: Path | None, vars_out: Path = SEEDED_VARS) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m sandbox.seed", description=__doc__.splitlines()[0])
     parser.add_argument("--state-dir", type=Path, default=REPO / ".sandbox")
-    parser.add_argument("--vars-out", type=Path, default=SEEDED_VARS,
-                        help="YAML file receiving sandbox_saas_service_name (default: the sandbox inventory)")
+    parser.add_argument("--vars-out", type=Path, action="append",
+                        help="YAML file receiving sandbox_saas_service_name; repeat for several (default: "
+                             "group_vars/all/zz_seeded.yml of inventories/sandbox and inventories/sandbox-aws)")
+    parser.add_argument("--clouds", help="comma-separated subset of aws,azure,gcp (default: every cloud whose "
+                                         "endpoint in the environment is a local emulator)")
     args = parser.parse_args(argv)
-    out = seed(args.state_dir, args.vars_out)
-    other = out["other_accounts"]["apps"]
-    print(f"seeded {len(out['spokes'])} brownfield spokes, {len(out['rogue_endpoints'])} team-made endpoints, "
-          f"{len(other['spokes'])} spoke(s) with {len(other['rogue_endpoints'])} team-made endpoints in account "
-          f"{other['account_id']}, SaaS stand-in {out['saas_service_name']}")
+    clouds = [c.strip() for c in args.clouds.split(",") if c.strip()] if args.clouds else None
+    out = seed(args.state_dir, args.vars_out, clouds)
+    if "aws" in out["clouds"]:
+        other = out["other_accounts"]["apps"]
+        print(f"seeded AWS: {len(out['spokes'])} brownfield spokes, {len(out['rogue_endpoints'])} team-made "
+              f"endpoints, {len(other['spokes'])} spoke(s) with {len(other['rogue_endpoints'])} team-made endpoints "
+              f"in account {other['account_id']}, SaaS stand-in {out['saas_service_name']}")
+    if "azure" in out:
+        a = out["azure"]
+        print(f"seeded Azure: VNet {a['virtual_network']} ({a['address_prefix']}) in {a['resource_group']} with "
+              f"subnets {', '.join(sorted(a['subnets']))}")
+    if "gcp" in out:
+        g = out["gcp"]
+        print(f"seeded GCP: network {g['network']} with subnetwork {g['subnetwork']} ({g['ip_cidr_range']}) "
+              f"in {g['region']} of {g['project']}")
+    if not out["clouds"]:
+        print("nothing seeded: no local emulator endpoint in the environment (source the sandbox's env.sh)")
 
 
 if __name__ == "__main__":
