@@ -1,5 +1,5 @@
 # Build, test and sandbox entry points for the cloudnet.privatelink collection.
-#   make sandbox       venv + local cloud + brownfield seed + site.yml against it, then call counts
+#   make sandbox       venv + local cloud (AWS, Azure, GCP) + brownfield seed + site.yml, then call counts
 #   make sandbox-down  stop the local cloud
 #   make test          every check CI runs, in order, stopping at the first failure
 #   make help          list the targets
@@ -25,8 +25,9 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS_ROOT)
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-SANDBOX_DIR := .sandbox
-INVENTORY ?= inventories/sandbox-aws
+# State of the local cloud (pid, endpoints, env.sh, log); SANDBOX_DIR=/tmp/x make sandbox keeps it private.
+SANDBOX_DIR ?= .sandbox
+INVENTORY ?= inventories/sandbox
 PLAYBOOK ?= site.yml
 # Commands of the sandbox package (sandbox/cli.py, sandbox/seed.py); the contract in one place.
 SANDBOX_UP := $(PY) -m sandbox up --state-dir $(SANDBOX_DIR)
@@ -74,10 +75,10 @@ collection-tree:
 # --- sandbox -----------------------------------------------------------------------------------
 
 sandbox: venv collection-tree
-	@echo "=== starting the sandbox in $(SANDBOX_DIR)"
+	@echo "=== starting the sandbox (AWS, Azure and GCP emulators) in $(SANDBOX_DIR)"
 	$(SANDBOX_UP)
 	set -a; source $(SANDBOX_DIR)/env.sh; set +a
-	echo "=== seeding brownfield networks"
+	echo "=== seeding brownfield networks (AWS VPCs, the Azure VNet and the GCP network of $(INVENTORY))"
 	$(SANDBOX_SEED)
 	# Counters start at zero here, so the counts printed below are the playbook's calls only.
 	$(SANDBOX_RESET) >/dev/null
@@ -85,7 +86,7 @@ sandbox: venv collection-tree
 	marker="$$(mktemp)"
 	status=0
 	ansible-playbook $(PLAYBOOK) -i $(INVENTORY) || status=$$?
-	echo "=== AWS API calls made by the playbook"
+	echo "=== API calls made by the playbook, per cloud"
 	$(SANDBOX_CALLS)
 	echo "=== results written by the run"
 	find . \( -path ./.venv -o -path ./.git -o -path ./.build -o -path ./tests/output \) -prune -o \
