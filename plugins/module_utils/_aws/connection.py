@@ -18,7 +18,16 @@ try:
     import boto3
     import botocore
     from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        HTTPClientError,
+        InvalidRegionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+    )
+    from botocore.exceptions import ConnectionError as BotoConnectionError
     HAS_BOTO3 = True
     BOTO3_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the import sanity test
@@ -31,6 +40,16 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.error
 )
 
 USER_AGENT = "cloudnet.privatelink/0.1.0"
+# Error codes AWS answers when it does not accept the credentials themselves (not a missing permission).
+AUTH_ERROR_CODES = frozenset({
+    "AuthFailure", "ExpiredToken", "ExpiredTokenException", "IncompleteSignature", "InvalidAccessKeyId",
+    "InvalidClientTokenId", "InvalidToken", "MissingAuthenticationToken", "RequestExpired",
+    "SignatureDoesNotMatch", "UnrecognizedClientException",
+})
+CREDENTIALS_FIX = ("set access_key/secret_key (and session_token for temporary credentials) or profile, or "
+                   "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN) / AWS_PROFILE")
+ENDPOINT_FIX = ("check endpoint_url / AWS_ENDPOINT_URL (or AWS_URL / EC2_URL): unset it for the public AWS endpoints, "
+                "or point it at an endpoint that answers, and the network path to it")
 
 AWS_ARGUMENT_SPEC = {
     "access_key": {"type": "str", "aliases": ["aws_access_key_id", "aws_access_key", "ec2_access_key"],
@@ -112,6 +131,11 @@ class AwsConnection:
 
     def _session(self):
         p = self.params
+        if bool(p.get("access_key")) != bool(p.get("secret_key")):
+            given, missing = ("access_key", "secret_key") if p.get("access_key") else ("secret_key", "access_key")
+            raise CredentialsError(f"{missing}: {given} is set but {missing} is not. Fix: give both access_key and "
+                                   "secret_key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or neither and "
+                                   "a profile.")
         try:
             session = boto3.session.Session(
                 aws_access_key_id=p.get("access_key"),
@@ -121,7 +145,8 @@ class AwsConnection:
                 region_name=p.get("region"),
             )
         except botocore.exceptions.ProfileNotFound as err:
-            raise CredentialsError(f"profile: {err}. Fix: name a profile from ~/.aws/config.") from None
+            raise CredentialsError(f"profile: {err}. Fix: name a profile from ~/.aws/config or "
+                                   "~/.aws/credentials in profile or AWS_PROFILE, or unset AWS_PROFILE.") from None
         role = p.get("assume_role_arn")
         if not role:
             return session
@@ -144,6 +169,12 @@ class AwsConnection:
                 self._clients[service] = self.session.client(service, **self._client_kwargs())
             except NoRegionError:
                 raise CredentialsError("region: no AWS region given. Fix: set region or AWS_REGION.") from None
+            except InvalidRegionError:
+                raise CredentialsError(f"region: {self.params.get('region')!r} is not an AWS region name. Fix: use "
+                                       "a name like us-east-1 in region or AWS_REGION.") from None
+            except ValueError as err:  # botocore: "Invalid endpoint: <url>"
+                raise CredentialsError(f"endpoint_url: {err}. Fix: {ENDPOINT_FIX}; the form is "
+                                       "http(s)://host[:port].") from None
         return self._clients[service]
 
     def account_id(self) -> str:
@@ -161,14 +192,21 @@ class AwsConnection:
             if code in not_found:
                 return None
             status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if code in AUTH_ERROR_CODES:
+                raise CredentialsError(f"AWS {service} {operation}: the credentials were refused ({code}: "
+                                       f"{error.get('Message', '')}). Fix: {CREDENTIALS_FIX}; temporary "
+                                       "credentials expire, refresh them.", error_code=code,
+                                       http_status=status) from None
             if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
                 hint = hint or f"grant {service}:{operation} to the role running the collection (docs/iam.md)"
             raise ApiError("AWS " + service, operation, code, error.get("Message", str(err)), status, hint) from None
         except NoCredentialsError:
-            raise CredentialsError(
-                "No AWS credentials found. Fix: set access_key/secret_key or profile, or AWS_ACCESS_KEY_ID / "
-                "AWS_SECRET_ACCESS_KEY / AWS_PROFILE."
-            ) from None
+            raise CredentialsError(f"No AWS credentials found. Fix: {CREDENTIALS_FIX}.") from None
+        except PartialCredentialsError as err:
+            raise CredentialsError(f"Incomplete AWS credentials: {err}. Fix: {CREDENTIALS_FIX}.") from None
+        except (BotoConnectionError, HTTPClientError) as err:
+            raise ApiError("AWS " + service, operation, type(err).__name__, str(err), None,
+                           f"the AWS endpoint did not answer; {ENDPOINT_FIX}.") from None
         except BotoCoreError as err:
             raise ApiError("AWS " + service, operation, type(err).__name__, str(err), None,
                            hint or "check endpoint_url / network reachability of the AWS endpoint") from None

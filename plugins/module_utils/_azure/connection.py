@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import time
 
 from ansible.module_utils.basic import env_fallback
@@ -26,7 +27,14 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.error
 )
 
 try:
-    from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
+    from azure.core.exceptions import (
+        ClientAuthenticationError,
+        HttpResponseError,
+        ResourceNotFoundError,
+        ServiceRequestError,
+        ServiceResponseError,
+    )
+    from azure.core.rest import HttpRequest
     from azure.identity import (
         AzureCliCredential,
         ClientSecretCredential,
@@ -38,6 +46,7 @@ try:
 except ImportError as exc:  # pragma: no cover - sanity import tests run without the SDK
     HAS_AZURE = False
     AZURE_IMPORT_ERROR = exc
+    ServiceRequestError = ServiceResponseError = ClientAuthenticationError = None  # never raised without the SDK
 
 # Named clouds as azure.azcollection names them: ARM endpoint and Entra ID authority host.
 CLOUDS = {
@@ -49,6 +58,21 @@ PUBLIC_AUTHORITIES = {host for _arm, host in CLOUDS.values()}
 METADATA_API_VERSION = "2022-09-01"
 # Statuses that mean "somebody else holds the resource right now" or "precondition failed".
 _CONFLICT_CODES = {"PreconditionFailed", "AnotherOperationInProgress"}
+CREDENTIALS_FIX = ("check client_id, secret and tenant (AZURE_CLIENT_ID, AZURE_SECRET or AZURE_CLIENT_SECRET, "
+                   "AZURE_TENANT or AZURE_TENANT_ID) and the authority (authority_host / AZURE_AUTHORITY_HOST, or "
+                   "the cloud of cloud_environment / AZURE_CLOUD_ENVIRONMENT)")
+ENDPOINT_FIX = ("check cloud_environment / AZURE_CLOUD_ENVIRONMENT (it names the Resource Manager endpoint) and the "
+                "network path to it")
+# Hints for Resource Manager error codes that point at the connection settings rather than the resource.
+_CODE_HINTS = {
+    "SubscriptionNotFound": "check subscription_id / AZURE_SUBSCRIPTION_ID and that the service principal can "
+                            "read that subscription.",
+    "InvalidSubscriptionId": "set subscription_id / AZURE_SUBSCRIPTION_ID to the subscription's GUID.",
+    "InvalidAuthenticationToken": "the token was refused; " + CREDENTIALS_FIX + ".",
+    "InvalidAuthenticationTokenTenant": "the subscription is in another tenant; set tenant / AZURE_TENANT to it.",
+    "ExpiredAuthenticationToken": "the token expired; re-run (tokens are requested per run).",
+    "AuthorizationFailed": "grant the service principal Network Contributor on the resource group (docs/iam.md).",
+}
 
 
 def azure_argument_spec(**extra) -> dict:
@@ -103,16 +127,17 @@ def resolve_cloud(cloud_environment: str | None, fetch=None) -> dict:
     }
 
 
-def _fetch_metadata(url: str, verify=True):
+def _fetch_metadata(url: str, verify=True, timeout=30):
     import requests  # azure-core's own dependency
 
     try:
-        response = requests.get(url, timeout=30, verify=verify)
+        response = requests.get(url, timeout=timeout, verify=verify)
         response.raise_for_status()
         return response.json()
     except (requests.RequestException, ValueError) as err:
         raise CredentialsError(f"Cannot read the cloud metadata at {url}: {err.__class__.__name__}. "
-                               "Fix: set cloud_environment to a reachable metadata endpoint or a cloud name.") from None
+                               "Fix: set cloud_environment (or AZURE_CLOUD_ENVIRONMENT) to a reachable metadata "
+                               "endpoint or a cloud name (AzureCloud, AzureChinaCloud, AzureUSGovernment).") from None
 
 
 def _credential_file(profile: str | None) -> dict:
@@ -166,7 +191,11 @@ class AzureConnection:
         return self._cloud
 
     def _fetch(self, url):
-        return _fetch_metadata(url, verify=self._verify())
+        return _fetch_metadata(url, verify=self._verify(), timeout=self.transport_options().get("read_timeout", 30))
+
+    def transport_options(self) -> dict:
+        """Extra azure-core transport settings (timeouts, retries) for the credential; none by default."""
+        return {}
 
     def _verify(self):
         if self.params.get("cert_validation_mode") == "ignore":
@@ -179,7 +208,7 @@ class AzureConnection:
             return self._credential
         sp, source = self._sp, self._sp["source"]
         authority = self.params.get("authority_host") or self.cloud["authority"]
-        common = {"authority": authority, "connection_verify": self._verify()}
+        common = {"authority": authority, "connection_verify": self._verify(), **self.transport_options()}
         if _host(authority) not in PUBLIC_AUTHORITIES:
             # MSAL would validate an unknown authority against the public cloud; a sovereign or private
             # authority given explicitly is trusted as configured.
@@ -191,9 +220,39 @@ class AzureConnection:
         elif sp.get("client_id") and sp.get("secret") and sp.get("tenant"):
             self._credential = ClientSecretCredential(sp["tenant"], sp["client_id"], sp["secret"], **common)
         else:
-            raise CredentialsError("No Azure service principal. Fix: set client_id, secret and tenant (or "
-                                   "AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT), or choose auth_source msi or cli.")
+            names = {"client_id": "AZURE_CLIENT_ID", "secret": "AZURE_SECRET", "tenant": "AZURE_TENANT"}
+            missing = ", ".join(f"{k} ({v})" for k, v in names.items() if not sp.get(k))
+            raise CredentialsError(f"No Azure service principal: {missing} not set. Fix: set client_id, secret and "
+                                   "tenant (or AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT), or choose auth_source "
+                                   "msi or cli.")
         return self._credential
+
+    def token(self) -> None:
+        """Request a Resource Manager token (proves the credential), with errors translated."""
+        try:
+            self.credential.get_token(self.cloud["audience"].rstrip("/") + "/.default")
+        except ClientAuthenticationError as err:
+            raise _auth_error("token request", err) from None
+
+    def arm_get(self, path: str, api_version: str, operation: str) -> dict:
+        """``GET <resource manager><path>?api-version=`` through the network client's pipeline, as JSON."""
+        url = f"{self.cloud['resource_manager'].rstrip('/')}{path}?api-version={api_version}"
+        try:
+            response = self.client("network").send_request(HttpRequest("GET", url))
+        except ClientAuthenticationError as err:
+            raise _auth_error(operation, err) from None
+        except (ServiceRequestError, ServiceResponseError) as err:
+            raise _unreachable(operation, err) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code >= 400:
+            error = (body.get("error") or {}) if isinstance(body, dict) else {}
+            code = error.get("code") or str(response.status_code)
+            raise ApiError("Azure", operation, code, str(error.get("message") or response.text()[:300]),
+                           status=response.status_code, hint=_CODE_HINTS.get(code, ""))
+        return body
 
     def client(self, service: str):
         """``network`` (azure-mgmt-network) or ``dnsresolver`` (azure-mgmt-dnsresolver)."""
@@ -207,6 +266,7 @@ class AzureConnection:
                 "retry_status": retries,
                 "retry_backoff_factor": 0.8,
                 "retry_backoff_max": 60,
+                **self.transport_options(),
             }
             if service == "network":
                 from azure.mgmt.network import NetworkManagementClient as cls
@@ -229,8 +289,9 @@ class AzureConnection:
                 return None
             raise translate(err, operation) from None
         except ClientAuthenticationError as err:
-            raise CredentialsError(f"Azure {operation}: authentication failed: {_text(err)}. Fix: check "
-                                   "client_id, secret, tenant and the authority host.") from None
+            raise _auth_error(operation, err) from None
+        except (ServiceRequestError, ServiceResponseError) as err:
+            raise _unreachable(operation, err) from None
         except HttpResponseError as err:
             if not_found and err.status_code == 404:
                 return None
@@ -246,6 +307,10 @@ class AzureConnection:
                     raise WaitTimeoutError(what, timeout, poller.status())
                 poller.wait(timeout=min(remaining, max(self.polling_interval, 0.05) * 4))
             return poller.result()
+        except ClientAuthenticationError as err:
+            raise _auth_error(what, err) from None
+        except (ServiceRequestError, ServiceResponseError) as err:
+            raise _unreachable(what, err) from None
         except HttpResponseError as err:
             raise translate(err, what) from None
 
@@ -254,6 +319,21 @@ class AzureConnection:
         """Start an LRO and, when ``wait``, return its bounded result."""
         poller = self.call(service, group, method, *args, **kwargs)
         return self.wait(poller, what, timeout) if wait else None
+
+
+def _auth_error(operation: str, err) -> CredentialsError:
+    """A refused or failed token request: the credential, or the authority it is asked from."""
+    text = re.split(r"\s+Trace ID:", _text(err))[0]  # drop the per-request trace and correlation ids
+    if "connection" in text.lower() or "timed out" in text.lower():
+        return CredentialsError(f"Azure {operation}: the authority did not answer ({text[:200]}). Fix: check "
+                                "authority_host / AZURE_AUTHORITY_HOST (or the cloud of cloud_environment / "
+                                "AZURE_CLOUD_ENVIRONMENT) and the network path to it.")
+    return CredentialsError(f"Azure {operation}: authentication failed: {text[:300]}. Fix: {CREDENTIALS_FIX}.")
+
+
+def _unreachable(operation: str, err) -> ApiError:
+    return ApiError("Azure", operation, type(err).__name__, _text(err)[:300],
+                    hint=f"Resource Manager did not answer; {ENDPOINT_FIX}.")
 
 
 def _text(err) -> str:
@@ -271,7 +351,7 @@ def translate(err, operation: str):
         return ConflictError(f"Azure {operation} failed: {code}: {message} Fix: another writer changed the "
                              "resource; re-run to reconcile against its new state.", error_code=code,
                              http_status=status)
-    hint = ""
+    hint = _CODE_HINTS.get(code, "")
     if status == 429:
         hint = "the subscription is throttled; raise retries or run fewer forks."
     elif status and status >= 500:

@@ -149,11 +149,22 @@ def retry_delay(retry_after, backoff: float, cap: float = RETRY_AFTER_CAP, now=N
     return min(cap, max(backoff, wait))
 
 
+CREDENTIALS_FIX = ("check service_account_file / GCP_SERVICE_ACCOUNT_FILE (or service_account_contents / "
+                   "GCP_SERVICE_ACCOUNT_CONTENTS) and auth_kind / GCP_AUTH_KIND: the key must be a valid, "
+                   "not disabled service-account key whose token_uri answers")
+
+
+def endpoint_fix(api: str) -> str:
+    return (f"check {api}_endpoint / GCP_{api.upper()}_ENDPOINT (or api_endpoint / GCP_API_ENDPOINT): unset them "
+            "for the public Google APIs, or point them at an endpoint that answers, and the network path to it")
+
+
 def _hint(status: int, reason: str) -> str:
     if status in (401,):
-        return "check service_account_file / auth_kind and that the key is valid."
+        return CREDENTIALS_FIX + "."
     if status == 403:
-        return "grant the service account the Compute Network Admin and DNS Administrator roles on the project."
+        return ("check project / GCP_PROJECT, and grant the service account the Compute Network Admin and DNS "
+                "Administrator roles on that project.")
     if status == 412:
         return "the resource changed while this run read it; re-run to reconcile against the new state."
     if reason == "resourceInUseByAnotherResource":
@@ -172,7 +183,7 @@ class GcpConnection:
         self._sleep = sleep
         self._clock = clock
         if not self.settings["project"]:
-            raise CredentialsError("No GCP project: set the project option or GCP_PROJECT.")
+            raise CredentialsError("No GCP project. Fix: set the project option or GCP_PROJECT.")
 
     @property
     def project(self) -> str:
@@ -199,9 +210,19 @@ class GcpConnection:
 
                 return compute_engine.Credentials(service_account_email=s["service_account_email"] or "default")
             return google.auth.default(scopes=scopes)[0]
-        except (ValueError, OSError, _AUTH_ERRORS) as err:
-            raise CredentialsError(f"GCP credentials ({kind}) could not be loaded: {type(err).__name__}. "
-                                   "Fix: check service_account_file / service_account_contents.") from None
+        except OSError as err:
+            raise CredentialsError(f"GCP credentials ({kind}) could not be loaded: service_account_file "
+                                   f"{s['service_account_file']!r}: {err.strerror or type(err).__name__}. Fix: "
+                                   "point service_account_file / GCP_SERVICE_ACCOUNT_FILE at a readable "
+                                   "service-account JSON key.") from None
+        except (ValueError, _AUTH_ERRORS) as err:
+            if kind == "application":
+                raise CredentialsError("No GCP credentials: no service-account key is given and Application Default "
+                                       f"Credentials were not found ({type(err).__name__}). Fix: set "
+                                       "GCP_SERVICE_ACCOUNT_FILE (service_account_file) with GCP_AUTH_KIND="
+                                       "serviceaccount, or GOOGLE_APPLICATION_CREDENTIALS.") from None
+            raise CredentialsError(f"GCP credentials ({kind}) could not be loaded: {type(err).__name__} (the key is "
+                                   f"not a valid service-account key). Fix: {CREDENTIALS_FIX}.") from None
 
     @property
     def session(self):
@@ -239,12 +260,12 @@ class GcpConnection:
                     raise  # the caller bounded this call on purpose (operation waits)
                 if attempt > self.retries:
                     raise ApiError("GCP", operation, type(err).__name__, str(err)[:300],
-                                   hint="check the network path to the API endpoint.") from None
+                                   hint=f"the {api} endpoint {self.settings.get(api)} did not answer; "
+                                   f"{endpoint_fix(api)}.") from None
                 self._sleep(next(backoff))
                 continue
             except _AUTH_ERRORS as err:
-                raise CredentialsError(f"GCP token request failed: {str(err)[:300]}. Fix: check the service "
-                                       "account key and its token_uri.") from None
+                raise CredentialsError(f"GCP token request failed: {str(err)[:300]}. Fix: {CREDENTIALS_FIX}.") from None
             status = response.status_code
             if status < 400:
                 return response.json() if response.content else {}
