@@ -46,6 +46,14 @@ def describe_secret(value):
     return {"length": len(text), "valid": bool(TUNNEL_KEY_RE.match(text)) and not text.startswith("0")}
 
 
+# Key under which a host whose variables cannot be loaded at all carries the error.
+HOST_ERROR = "__host__"
+
+
+def _error(err) -> dict:
+    return {"__unresolved__": (str(err).splitlines() or ["undefined"])[0][:300]}
+
+
 class _Unresolved(Exception):
     pass
 
@@ -69,7 +77,7 @@ def _value(hv, key):
     try:
         value = _plain(hv[key])
     except Exception as err:  # noqa: BLE001 - any templating error is reported as the host's problem
-        return {"__unresolved__": (str(err).splitlines() or ["undefined"])[0][:300]}
+        return _error(err)
     return describe_secret(value) if SECRET_RE.search(str(key)) else value
 
 
@@ -78,14 +86,20 @@ def network_hosts(hostvars, groups, default_region=None):
 
     ``vars`` holds only the variables the host's role reads (``spoke_*``...), with ``<kind>_region`` of
     the AWS kinds defaulting to ``default_region``. Secrets are replaced by their shape; variables that
-    cannot be templated by ``{"__unresolved__": <error>}``, so validation reports them instead of failing.
+    cannot be templated by ``{"__unresolved__": <error>}`` (and a host whose variables cannot be loaded at all
+    has only ``__host__``), so validation reports them instead of failing.
     """
     out = []
     for group, kind in GROUP_KINDS.items():
         prefixes = PREFIXES[kind]
         for name in groups.get(group, []):
-            hv = hostvars[name]
-            values = {k: _value(hv, k) for k in hv if str(k).startswith(prefixes)}
+            try:
+                hv = hostvars[name]
+                keys = [k for k in hv if str(k).startswith(prefixes)]
+            except Exception as err:  # noqa: BLE001 - e.g. a host_vars file that is not valid YAML
+                out.append({"name": name, "kind": kind, "vars": {HOST_ERROR: _error(err)}})
+                continue
+            values = {k: _value(hv, k) for k in keys}
             if kind in REGION_DEFAULTS and default_region and not values.get(f"{kind}_region"):
                 values[f"{kind}_region"] = default_region
             out.append({"name": name, "kind": kind, "vars": values})

@@ -41,6 +41,14 @@ KINDS = AWS_KINDS + ("inspection", "cross_cloud_aws", "cross_cloud_azure", "cros
 __all__ = ["Problems", "resolved_service_names", "validate", "validate_services", "validate_topology"]
 
 
+def _endpoint_key(full, name, known):
+    """What two catalog entries share when they ask for the same endpoint service."""
+    if full:
+        aws = re.match(r"^com\.amazonaws\.([a-z0-9-]+)\.(.+)$", str(full))
+        return aws.group(2) if aws and not str(full).startswith("com.amazonaws.vpce.") else str(full)
+    return name if name in known else None
+
+
 def validate_services(problems, services, regions, extra_services=()):
     """Check the service catalog; return the sorted catalog names."""
     known = INTERFACE_SERVICES | set(extra_services or ())
@@ -79,9 +87,9 @@ def validate_services(problems, services, regions, extra_services=()):
             problems.add("group_vars", f"{field}.name", f"= {name!r} is not a known AWS PrivateLink service",
                          "use the short name from com.amazonaws.<region>.<name> (e.g. ssm, sts, lambda), set "
                          "service_name for third-party services, or add it to cloudnet_extra_aws_services")
-        key = str(full) if full else (name if name in known else None)
+        key = _endpoint_key(full, name, known)
         if key:
-            if key in full_names:
+            if key in full_names and full_names[key] != name:  # the same name twice is reported above
                 problems.add("group_vars", f"{field}", f"({name}) is the same endpoint service as "
                              f"{full_names[key]!r}", "list each endpoint service once, under one name")
             full_names.setdefault(key, name)

@@ -51,7 +51,7 @@ class Problems:
         self.unresolved: set = set()  # (host, variable) already reported as impossible to template
 
     def add(self, where: str, field: str, problem: str, fix: str):
-        if (where, re.split(r"[.\[]", str(field), maxsplit=1)[0]) in self.unresolved:
+        if (where, "*") in self.unresolved or (where, re.split(r"[.\[]", str(field), maxsplit=1)[0]) in self.unresolved:
             return
         self.items.append(f"{where}: {field} {problem}. Fix: {fix}")
 
@@ -70,6 +70,10 @@ def check_unresolved(problems, where, hostvars) -> dict:
         error = unresolved(value)
         if error is None:
             out[key] = value
+        elif key == "__host__":
+            problems.add(where, "variables", f"cannot be loaded ({error})",
+                         "correct the YAML of this host's host_vars and group_vars files")
+            problems.unresolved.add((where, "*"))
         else:
             problems.add(where, key, f"cannot be resolved ({error})",
                          "define every variable it uses (e.g. from a vault, with --extra-vars or in group_vars)")
@@ -89,7 +93,8 @@ def cidr(problems, where, field, value):
             problems.add(where, field, f"= {value!r} is not a CIDR", "use the form 10.0.0.0/16")
         return None
     if "/" not in str(value):
-        problems.add(where, field, f"= {value!r} has no prefix length", f"use {net.with_prefixlen}")
+        problems.add(where, field, f"= {value!r} has no prefix length",
+                     f"write the network with its prefix length, e.g. {net.network_address}/16")
         return None
     return net
 
@@ -144,9 +149,9 @@ def asn(problems, where, field, value, cloud: str, region: str | None = None):
 def peer_asns(problems, where, field, remote_asn, transit_asn, remote_cloud: str):
     """BGP between the transit gateway and a remote gateway: the two ASNs must differ, and Azure refuses
     peers with its reserved ASNs."""
-    if remote_asn is None or transit_asn is None:
+    if transit_asn is None:
         return
-    if remote_asn == transit_asn:
+    if remote_asn is not None and remote_asn == transit_asn:
         problems.add(where, field, f"= {remote_asn} equals the transit gateway's ASN (transit_asn)",
                      "give the two BGP sides different ASNs (eBGP)")
     if remote_cloud == "azure" and transit_asn in AZURE_RESERVED_PEER:
