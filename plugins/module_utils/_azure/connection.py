@@ -323,7 +323,7 @@ class AzureConnection:
 
 def _auth_error(operation: str, err) -> CredentialsError:
     """A refused or failed token request: the credential, or the authority it is asked from."""
-    text = re.split(r"\s+Trace ID:", _text(err))[0]  # drop the per-request trace and correlation ids
+    text = re.split(r"\s+Trace ID:", _text(err))[0].rstrip(". ")  # no per-request trace/correlation ids
     if "connection" in text.lower() or "timed out" in text.lower():
         return CredentialsError(f"Azure {operation}: the authority did not answer ({text[:200]}). Fix: check "
                                 "authority_host / AZURE_AUTHORITY_HOST (or the cloud of cloud_environment / "
