@@ -242,12 +242,12 @@ def main(argv=None):
               f"in account {other['account_id']}, SaaS stand-in {out['saas_service_name']}")
     if "azure" in out:
         a = out["azure"]
-        print(f"seeded Azure: VNet {a['virtual_network']} ({a['address_prefix']}) in {a['resource_group']} with "
-              f"subnets {', '.join(sorted(a['subnets']))}")
+        print(f"seeded Azure ({'created' if a['created'] else 'already there'}): VNet {a['virtual_network']} "
+              f"({a['address_prefix']}) in {a['resource_group']} with subnets {', '.join(sorted(a['subnets']))}")
     if "gcp" in out:
         g = out["gcp"]
-        print(f"seeded GCP: network {g['network']} with subnetwork {g['subnetwork']} ({g['ip_cidr_range']}) "
-              f"in {g['region']} of {g['project']}")
+        print(f"seeded GCP ({'created' if g['created'] else 'already there'}): network {g['network']} with "
+              f"subnetwork {g['subnetwork']} ({g['ip_cidr_range']}) in {g['region']} of {g['project']}")
     if not out["clouds"]:
         print("nothing seeded: no local emulator endpoint in the environment (source the sandbox's env.sh)")
 

@@ -2,9 +2,11 @@
 # Run the role scenarios under extensions/molecule/ against a sandbox of their own.
 #   tools/molecule_stage.sh [scenario ...]   (default: every extensions/molecule/*/molecule.yml,
 #   transit, services_vpc, endpoint_dns and spoke first)
-# For each scenario in order: starts an AWS emulator in a private state directory (never the one
-# `make sandbox` uses), runs `molecule test -s <name>` from the repository root with its env.sh, and
-# stops the emulator, also on failure or interrupt. Stops at the first failing scenario.
+# For each scenario in order: starts the emulators it needs in a private state directory (never the one
+# `make sandbox` uses), runs `molecule test -s <name>` from the repository root with their env.sh, and
+# stops them, also on failure or interrupt. Stops at the first failing scenario.
+# A scenario names its emulators in molecule.yml with a comment line `# sandbox-clouds: azure` (a
+# comma-separated subset of aws,azure,gcp); without one it gets AWS only.
 # molecule 26 finds scenarios of a collection (galaxy.yml in the working directory) under
 # extensions/molecule/<name>/molecule.yml, so it must run from the repository root.
 # Its "CRITICAL 'extensions/molecule/default/molecule.yml' glob failed" line is harmless: there is no
@@ -78,8 +80,10 @@ for name in "${scenarios[@]}"; do
     started=${SECONDS}
     state_dir="${work_dir}/${name}/sandbox"
     mkdir -p "${state_dir}"
-    echo "--- starting an AWS sandbox for scenario ${name} in ${state_dir}"
-    "${python}" -m sandbox up --state-dir "${state_dir}" --only aws >/dev/null
+    clouds="$(sed -n 's/^# sandbox-clouds: *\([a-z,]*\) *$/\1/p' "extensions/molecule/${name}/molecule.yml" | head -n 1)"
+    clouds="${clouds:-aws}"
+    echo "--- starting a sandbox (${clouds}) for scenario ${name} in ${state_dir}"
+    "${python}" -m sandbox up --state-dir "${state_dir}" --only "${clouds}" >/dev/null
     echo "--- molecule test -s ${name}"
     status=0
     (

@@ -97,8 +97,8 @@ def test_seed_writes_the_vars_and_its_record(sandbox):
     record = json.loads((sandbox["state"] / "seed.json").read_text())
     assert record["clouds"] == ["aws", "azure", "gcp"]
     assert record["azure"]["virtual_network"] == "azure-hub" and record["gcp"]["network"] == "gcp-hub"
-    assert "seeded Azure: VNet azure-hub" in sandbox["seed_output"]
-    assert "seeded GCP: network gcp-hub" in sandbox["seed_output"]
+    assert "seeded Azure (created): VNet azure-hub" in sandbox["seed_output"]
+    assert "seeded GCP (created): network gcp-hub" in sandbox["seed_output"]
 
 
 def test_a_second_seed_writes_nothing_and_calls_reports_every_cloud(sandbox):
@@ -107,6 +107,7 @@ def test_a_second_seed_writes_nothing_and_calls_reports_every_cloud(sandbox):
     again = run("-m", "sandbox.seed", "--state-dir", state, "--vars-out", str(sandbox["vars_out"]), env=env,
                 timeout=300)
     assert again.returncode == 0, again.stderr
+    assert "seeded Azure (already there)" in again.stdout and "seeded GCP (already there)" in again.stdout
     text = run("-m", "sandbox", "calls", "--state-dir", state)
     assert text.returncode == 0, text.stderr
     headers = [line for line in text.stdout.splitlines() if not line.startswith(" ")]
