@@ -5,9 +5,12 @@
 
 Credentials, region and endpoint follow amazon.aws and boto3 conventions (options, profiles, AWS_*
 environment variables including AWS_ENDPOINT_URL). Throttling, 5xx and connection errors are retried
-by botocore's ``standard`` retry mode (exponential back-off with jitter); create calls carry client
-tokens so a retried create never makes two resources. Every SDK call goes through ``AwsConnection.call``
-or ``AwsConnection.paginate``, which translate errors into the collection's typed errors.
+by botocore's ``standard`` retry mode (exponential back-off with jitter). A retried mutation may meet its
+own earlier effect when an answer was lost: creates carry client tokens where the API takes one, and
+``retry.py`` covers the rest (creates without a token use ``client(service, retries=False)`` and look
+for what an earlier attempt made before sending again). Every SDK call goes through
+``AwsConnection.call`` or ``AwsConnection.paginate`` (or ``retry.py``, on top of them), which translate
+errors into the collection's typed errors.
 """
 
 from __future__ import annotations
@@ -110,16 +113,18 @@ class AwsConnection:
     def region(self) -> str:
         return self.session.region_name
 
-    def _config(self) -> Config:
+    def _config(self, retries: bool = True) -> Config:
+        attempts = {"max_attempts": max(1, int(self.params.get("retries") or 10))} if retries else {
+            "total_max_attempts": 1}
         return Config(
-            retries={"mode": "standard", "max_attempts": max(1, int(self.params.get("retries") or 10))},
+            retries={"mode": "standard", **attempts},
             user_agent_extra=USER_AGENT,
             connect_timeout=10,
             read_timeout=60,
         )
 
-    def _client_kwargs(self) -> dict:
-        kwargs = {"config": self._config()}
+    def _client_kwargs(self, retries: bool = True) -> dict:
+        kwargs = {"config": self._config(retries)}
         endpoint = self.params.get("endpoint_url") or _env_endpoint()
         if endpoint:
             kwargs["endpoint_url"] = endpoint
@@ -163,10 +168,12 @@ class AwsConnection:
             region_name=session.region_name,
         )
 
-    def client(self, service: str):
-        if service not in self._clients:
+    def client(self, service: str, retries: bool = True):
+        """The client of ``service``; ``retries=False``: one attempt per call (botocore retries nothing)."""
+        key = service if retries else f"{service}:once"
+        if key not in self._clients:
             try:
-                self._clients[service] = self.session.client(service, **self._client_kwargs())
+                self._clients[key] = self.session.client(service, **self._client_kwargs(retries))
             except NoRegionError:
                 raise CredentialsError("region: no AWS region given. Fix: set region or AWS_REGION.") from None
             except InvalidRegionError:
@@ -175,7 +182,7 @@ class AwsConnection:
             except ValueError as err:  # botocore: "Invalid endpoint: <url>"
                 raise CredentialsError(f"endpoint_url: {err}. Fix: {ENDPOINT_FIX}; the form is "
                                        "http(s)://host[:port].") from None
-        return self._clients[service]
+        return self._clients[key]
 
     def account_id(self) -> str:
         if "_account" not in self._clients:
