@@ -98,7 +98,7 @@ options:
   hub:
     description:
       - AWS connection options of the account holding the transit gateway, services VPC and zones, when it is not
-        the source's account (for example C({assume_role_arn: arn:aws:iam::111111111111:role/network})).
+        the source's account, for example C(assume_role_arn) of the network account's role.
       - Keys are the AWS connection options of this module. Never logged (it may carry credentials).
     type: dict
     default: {}
