@@ -24,11 +24,12 @@ class BoundedAwsConnection(AwsConnection):
         self.timeout = timeout
         self.attempts = retries + 1
 
-    def _config(self):
-        base = super()._config()
+    def _config(self, retries: bool = True):
+        base = super()._config(retries)
+        attempts = {"max_attempts": self.attempts} if retries else {"total_max_attempts": 1}
         # The same botocore Config class, without importing botocore outside connection.py.
         return base.merge(type(base)(connect_timeout=self.timeout, read_timeout=self.timeout,
-                                     retries={"mode": "standard", "max_attempts": self.attempts}))
+                                     retries={"mode": "standard", **attempts}))
 
 
 def who(params: dict) -> str:
