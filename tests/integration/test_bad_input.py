@@ -89,7 +89,7 @@ class Calls:
 
     def snapshot(self) -> dict:
         aws = self.control.calls()
-        azure = [c for c in self.azure.calls.select()]
+        azure = list(self.azure.calls.select())
         gcp = self.gcp.calls.calls()
         return {
             "total": {"aws": len(aws), "azure": len(azure), "gcp": len(gcp)},

@@ -149,8 +149,8 @@ def _gcp(problems, name, hv, ctx):
     scope = project or "(GCP_PROJECT)"
     ctx["claim"]("GCP network", (scope, network), name, "cross_cloud_gcp_network", f"{scope}/{network}")
     if region:
-        for kind, value in (("gateway_name", gateway), ("router_name", router)):
-            ctx["claim"](f"GCP {kind.split('_')[0]}", (scope, region, value), name, f"cross_cloud_gcp_{kind}",
+        for kind, value in (("gateway", gateway), ("router", router)):
+            ctx["claim"](f"GCP {kind}", (scope, region, value), name, f"cross_cloud_gcp_{kind}_name",
                          f"{scope}/{region}/{value}")
     return net, inside, aws_host, advertised
 

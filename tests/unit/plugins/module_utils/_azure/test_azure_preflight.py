@@ -121,7 +121,7 @@ def test_missing_service_principal_parts_are_named(missing, fragment, monkeypatc
         monkeypatch.delenv(name, raising=False)
     conn = ac.AzureConnection(dict(PARAMS, **missing))
     with pytest.raises(CredentialsError) as err:
-        _ = conn.credential
+        assert conn.credential is None
     assert fragment in err.value.message
 
 

@@ -179,10 +179,11 @@ def test_problems_name_host_field_and_fix(hosts, consumers, expected):
 
 
 def test_both_inspected_and_not_is_quiet_when_both_hosts_agree():
-    hosts = plus(inspection(name="insp-a"), inspection(name="insp-b", inspection_vpc_cidr="10.251.0.0/22",
-                                                       inspection_vpc_name="other", inspection_firewall_subnets=[
-        {"name": "f", "cidr": "10.251.0.0/28", "availability_zone": "a"}], inspection_attachment_subnets=[
-        {"name": "t", "cidr": "10.251.1.0/28", "availability_zone": "a"}]))
+    second = inspection(name="insp-b", inspection_vpc_cidr="10.251.0.0/22", inspection_vpc_name="other",
+                        inspection_firewall_subnets=[{"name": "f", "cidr": "10.251.0.0/28", "availability_zone": "a"}],
+                        inspection_attachment_subnets=[{"name": "t", "cidr": "10.251.1.0/28",
+                                                        "availability_zone": "a"}])
+    hosts = plus(inspection(name="insp-a"), second)
     text = "\n".join(run(hosts)["problems"])
     assert "already inspected by insp-a" in text and "both inspected and not" not in text
 

@@ -103,6 +103,6 @@ def test_refusals_name_the_settings(status, fragment):
 def test_a_missing_key_file_names_the_variable(tmp_path):
     c = gc.GcpConnection({"project": "corp-network-hub", "service_account_file": str(tmp_path / "none.json")})
     with pytest.raises(CredentialsError) as err:
-        _ = c.session
+        assert c.session is None
     assert f"service_account_file '{tmp_path / 'none.json'}'" in err.value.message
     assert "GCP_SERVICE_ACCOUNT_FILE" in err.value.message
