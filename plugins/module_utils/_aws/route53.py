@@ -22,6 +22,8 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.norma
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.waiter import wait_until
 
 ZONE_NOT_FOUND = ("NoSuchHostedZone",)
+# AssociateVPCWithHostedZone retried after its lost answer: the VPC is already associated with the zone.
+ALREADY_ASSOCIATED = ("ConflictingDomainExists",)
 ALIAS_TYPES = ("A", "AAAA")
 _ZONE_ID = re.compile(r"^[A-Z0-9]{1,32}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")

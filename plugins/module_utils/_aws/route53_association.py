@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws import route53 as r53
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.connection import AWS_ARGUMENT_SPEC
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import DoneIfRetried
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
     ApiError,
@@ -180,8 +181,9 @@ class ZoneAssociationManager:
 
     def _associate_call(self, zid: str) -> dict:
         try:
-            return self.conn.call("route53", "associate_vpc_with_hosted_zone", HostedZoneId=zid, VPC=self.vpc,
-                                  Comment="cloudnet.privatelink")
+            return DoneIfRetried(self.conn, r53.ALREADY_ASSOCIATED).call(
+                "route53", "associate_vpc_with_hosted_zone", HostedZoneId=zid, VPC=self.vpc,
+                Comment="cloudnet.privatelink")
         except ApiError as err:
             if self.cross:  # never leave the authorization behind on failure
                 self.owner.call("route53", "delete_vpc_association_authorization", HostedZoneId=zid, VPC=self.vpc,

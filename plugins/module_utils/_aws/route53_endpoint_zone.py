@@ -11,6 +11,7 @@ they are never derived from the service name.
 from __future__ import annotations
 
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws import route53 as r53
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import DoneIfRetried
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import desired_tags
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
@@ -43,13 +44,14 @@ def get_endpoint(conn, endpoint_id: str) -> dict | None:
 
 def service_private_dns_names(conn, service_name: str) -> list[str]:
     """PrivateDnsNames (or PrivateDnsName) of the Interface flavour of ``service_name``."""
-    found = conn.call(
+    found = conn.paginate(
         "ec2",
         "describe_vpc_endpoint_services",
+        "ServiceDetails",
         ServiceNames=[service_name],
         not_found=("InvalidServiceName",),
     )
-    details = [d for d in (found or {}).get("ServiceDetails", []) if d.get("ServiceName") == service_name]
+    details = [d for d in found if d.get("ServiceName") == service_name]
     interface = [
         d for d in details if any(t.get("ServiceType") == "Interface" for t in d.get("ServiceType", []))
     ]
@@ -271,8 +273,9 @@ class EndpointZoneManager:
         return {"HostedZone": created["HostedZone"], "VPCs": [created.get("VPC") or vpc]}
 
     def _create_call(self, name: str, stem: str, vpc: dict) -> dict:
-        """CreateHostedZone, private, with the hub VPC. A reference Route 53 already saw (a zone deleted
-        earlier) is followed by the next numbered one; the zone lookup accepts every numbered form."""
+        """CreateHostedZone, private, with the hub VPC. A reference Route 53 already saw is either our own
+        zone (a retried create whose first answer was lost: it is the result) or a zone deleted earlier,
+        then the next numbered reference is used; the zone lookup accepts every numbered form."""
         comment = f"cloudnet.privatelink {self.p['topology']}: {self.p.get('vpc_endpoint_id')}"
         for attempt in range(_MAX_REFERENCE_TRIES):
             reference = stem if attempt == 0 else f"{stem}-{attempt}"
@@ -285,12 +288,21 @@ class EndpointZoneManager:
                 VPC=vpc,
                 HostedZoneConfig={"Comment": comment, "PrivateZone": True},
             )
+            if out is None:
+                out = self._zone_with_reference(name, reference)
             if out is not None:
                 return out
         raise ConflictError(
             f"zone {name}: Route 53 refused {_MAX_REFERENCE_TRIES} caller references as already used. "
             "Fix: use another topology name, or delete the stale zones with this name."
         )
+
+    def _zone_with_reference(self, name: str, reference: str) -> dict | None:
+        """The live zone created with ``reference`` (GetHostedZone shape), or None."""
+        for summary in r53.zones_by_name(self.conn, name):
+            if summary.get("CallerReference") == reference:
+                return r53.get_zone(self.conn, summary["Id"])
+        return None
 
     def _ensure_hub_vpc(self, zone: dict):
         if any(v.get("VPCId") == self.p["vpc_id"] for v in zone.get("VPCs", [])):
@@ -300,7 +312,9 @@ class EndpointZoneManager:
         out = self.changes.do(
             "associate",
             zid,
-            lambda: self.conn.call("route53", "associate_vpc_with_hosted_zone", HostedZoneId=zid, VPC=vpc),
+            lambda: DoneIfRetried(self.conn, r53.ALREADY_ASSOCIATED).call(
+                "route53", "associate_vpc_with_hosted_zone", HostedZoneId=zid, VPC=vpc
+            ),
             vpc_id=self.p["vpc_id"],
         )
         self._track(out, f"association of {self.p['vpc_id']} with {zid}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import DoneIfRetried
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.transit_gateway import dict_filters
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
@@ -78,7 +79,8 @@ def describe_route_tables(conn, ids=None, filters=None) -> list:
 
 
 def create_route(conn, args: dict):
-    return conn.call("ec2", "create_route", **args)
+    # A retry that meets the route its own lost attempt made is done (RouteAlreadyExists after a retry).
+    return DoneIfRetried(conn, ("RouteAlreadyExists",)).call("ec2", "create_route", **args)
 
 
 def replace_route(conn, args: dict):
@@ -86,7 +88,7 @@ def replace_route(conn, args: dict):
 
 
 def delete_route(conn, args: dict):
-    return conn.call("ec2", "delete_route", **args)
+    return DoneIfRetried(conn, ("InvalidRoute.NotFound",)).call("ec2", "delete_route", **args)
 
 
 def create_tags(conn, table_id: str, tags: dict):

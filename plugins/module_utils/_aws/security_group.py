@@ -11,6 +11,7 @@ conflict, never adopted.
 
 from __future__ import annotations
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce, DoneIfRetried
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
@@ -253,13 +254,18 @@ def describe(group: dict | None, rules: list) -> dict | None:
 
 
 # Literal calls per direction, so tools/iam_policy.py can read the IAM actions from the source.
+# A retry that meets its own earlier effect (the answer was lost) is done, not a failure.
+_AUTHORIZED = ("InvalidPermission.Duplicate",)
+_REVOKED = ("InvalidSecurityGroupRuleId.NotFound", "InvalidPermission.NotFound")
 AUTHORIZE = {
-    "ingress": lambda conn, **api: conn.call("ec2", "authorize_security_group_ingress", **api),
-    "egress": lambda conn, **api: conn.call("ec2", "authorize_security_group_egress", **api),
+    "ingress": lambda conn, **api: DoneIfRetried(conn, _AUTHORIZED).call(
+        "ec2", "authorize_security_group_ingress", **api),
+    "egress": lambda conn, **api: DoneIfRetried(conn, _AUTHORIZED).call(
+        "ec2", "authorize_security_group_egress", **api),
 }
 REVOKE = {
-    "ingress": lambda conn, **api: conn.call("ec2", "revoke_security_group_ingress", **api),
-    "egress": lambda conn, **api: conn.call("ec2", "revoke_security_group_egress", **api),
+    "ingress": lambda conn, **api: DoneIfRetried(conn, _REVOKED).call("ec2", "revoke_security_group_ingress", **api),
+    "egress": lambda conn, **api: DoneIfRetried(conn, _REVOKED).call("ec2", "revoke_security_group_egress", **api),
 }
 
 
@@ -361,7 +367,7 @@ class SecurityGroupManager:
         out = self.changes.do(
             "create",
             f"security-group/{self.p['name']}",
-            lambda: self.conn.call("ec2", "create_security_group", **args),
+            lambda: CreateOnce(self.conn, self._find_created).call("ec2", "create_security_group", **args),
             vpc_id=self.p["vpc_id"],
         )
         if out is None:
@@ -376,6 +382,13 @@ class SecurityGroupManager:
             state_of=lambda v: "visible" if v else "not visible yet",
         )
         return group_id
+
+    def _find_created(self):
+        """The group a create whose answer was lost made (named, in the VPC, tagged for this topology)."""
+        group = self._find()
+        if group is None or not is_managed(tag_list_to_dict(group.get("Tags")), self.p["topology"]):
+            return None
+        return {"GroupId": group["GroupId"]}
 
     def _apply(self, group_id, direction: str, plan: dict, have: dict) -> dict:
         final = {k: v[1] for k, v in have.items()}

@@ -6,11 +6,13 @@
 The hub Transit Gateway carries spoke traffic to the services VPC. Default route table association and
 propagation are off by default: segmentation needs dedicated route tables (one for spokes, one for the
 services VPC), and a default table would quietly connect every spoke to every other.
-CreateTransitGateway takes no ClientToken, so identity is the Name tag plus the ownership tags.
+CreateTransitGateway takes no ClientToken, so identity is the Name tag plus the ownership tags, and the
+create is never sent again while an earlier attempt may have made the gateway (retry.CreateOnce).
 """
 
 from __future__ import annotations
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
@@ -227,10 +229,14 @@ class TransitGatewayManager:
         args = {"Options": options, "TagSpecifications": tag_specification("transit-gateway", tags)}
         if self.p.get("description"):
             args["Description"] = self.p["description"]
+        def find():
+            found = self._existing()
+            return {"TransitGateway": found} if found else None
+
         out = self.changes.do(
             "create",
             f"transit-gateway/{self.p['name']}",
-            lambda: self.conn.call("ec2", "create_transit_gateway", **args),
+            lambda: CreateOnce(self.conn, find).call("ec2", "create_transit_gateway", **args),
             options=options,
         )
         predicted = _apply_options(

@@ -5,12 +5,15 @@
 
 Identity is the natural key (transit gateway + VPC: AWS allows one live attachment per pair), and the
 attachment found must carry the ownership tags of the topology. CreateTransitGatewayVpcAttachment takes
-no ClientToken; the natural key makes a re-run after a crash find what the first run made.
+no ClientToken; the natural key makes a re-run after a crash find what the first run made, and the create
+is never sent again while an earlier attempt may have made the attachment (retry.CreateOnce). An
+attachment found pending (its creator stopped before waiting) is waited for like a new one.
 Subnets are reconciled in place (AddSubnetIds / RemoveSubnetIds); nothing is recreated.
 """
 
 from __future__ import annotations
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
@@ -214,10 +217,16 @@ class VpcAttachmentManager:
             "Options": options,
             "TagSpecifications": tag_specification("transit-gateway-attachment", tags),
         }
+        def find():
+            found = self._existing()
+            if found is None or not is_managed(tag_list_to_dict(found.get("Tags")), self.p["topology"]):
+                return None
+            return {"TransitGatewayVpcAttachment": found}
+
         out = self.changes.do(
             "create",
             f"transit-gateway-attachment/{self.p['vpc_id']}",
-            lambda: self.conn.call("ec2", "create_transit_gateway_vpc_attachment", **args),
+            lambda: CreateOnce(self.conn, find).call("ec2", "create_transit_gateway_vpc_attachment", **args),
             subnet_ids=subnets,
             options=options,
         )
@@ -269,7 +278,7 @@ class VpcAttachmentManager:
             Tags=[{"Key": k, "Value": v} for k, v in after_tags.items()],
         )
         after = describe(predicted)
-        if (add or remove or options) and not self.changes.check_mode:
+        if (add or remove or options or have.get("State") not in SETTLED) and not self.changes.check_mode:
             fresh = self._wait(att_id)
             if fresh:
                 after = describe(dict(fresh, Tags=predicted["Tags"]))

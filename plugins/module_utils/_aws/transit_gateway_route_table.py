@@ -8,10 +8,13 @@ ClientToken). An attachment has one association: when it is associated with anot
 Resource.AlreadyAssociated, so the manager disassociates it there first, waits, then associates it here.
 Only static routes are managed; propagated routes and prefix list references are read, never changed.
 A target change is one ReplaceTransitGatewayRoute call (make-before-break), never delete + create.
+AWS associates and propagates only available attachments (IncorrectState otherwise): attachments still
+pending (made by a run that stopped before its wait, or with wait=false) are waited for first.
 """
 
 from __future__ import annotations
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce, DoneIfRetried
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
@@ -23,34 +26,50 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.transit_
     named,
     owned,
 )
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.transit_gateway_route_table_plan import (
+    describe,
+    have_routes,
+    plan_routes,
+    plan_set,
+    route_args,
+    validate,
+)
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
     ConflictError,
-    ValidationError,
 )
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.module import is_managed
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.normalize import (
-    canonical_cidr,
-    check_id,
     tag_list_to_dict,
 )
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.waiter import wait_until
 
 NOT_FOUND = ("InvalidRouteTableID.NotFound", "InvalidTransitGatewayRouteTableID.NotFound")
 GONE = ("deleting", "deleted")
-BLACKHOLE = "blackhole"
 STATIC_ROUTES = [{"Name": "type", "Values": ["static"]}]
-# Literal calls, so tools/iam_policy.py can read the IAM actions from the source.
+# Literal calls, so tools/iam_policy.py can read the IAM actions from the source. Each names the error
+# codes that, after a retry whose earlier answer was lost, mean the earlier attempt did it.
+_ASSOCIATED = ("Resource.AlreadyAssociated",)
+_DISASSOCIATED = ("InvalidAssociation.NotFound",)
+_PROPAGATING = ("TransitGatewayRouteTablePropagation.Duplicate",)
+_NOT_PROPAGATING = ("TransitGatewayRouteTablePropagation.NotFound",)
+ROUTE_EXISTS = ("RouteAlreadyExists",)
+ROUTE_GONE = ("InvalidRoute.NotFound",)
 ATTACHMENT_CALLS = {
-    "associate": lambda conn, **api: conn.call("ec2", "associate_transit_gateway_route_table", **api),
-    "disassociate": lambda conn, **api: conn.call("ec2", "disassociate_transit_gateway_route_table", **api),
-    "enable_propagation": lambda conn, **api: conn.call(
+    "associate": lambda conn, **api: DoneIfRetried(conn, _ASSOCIATED).call(
+        "ec2", "associate_transit_gateway_route_table", **api
+    ),
+    "disassociate": lambda conn, **api: DoneIfRetried(conn, _DISASSOCIATED).call(
+        "ec2", "disassociate_transit_gateway_route_table", **api
+    ),
+    "enable_propagation": lambda conn, **api: DoneIfRetried(conn, _PROPAGATING).call(
         "ec2", "enable_transit_gateway_route_table_propagation", **api
     ),
-    "disable_propagation": lambda conn, **api: conn.call(
+    "disable_propagation": lambda conn, **api: DoneIfRetried(conn, _NOT_PROPAGATING).call(
         "ec2", "disable_transit_gateway_route_table_propagation", **api
     ),
 }
+ATTACHMENT_GONE = ("deleting", "deleted", "failed", "failing", "rejected", "rejecting")
 
 
 # --- wrappers: one per SDK call -------------------------------------------------------------------
@@ -104,138 +123,35 @@ def search_static_routes(conn, table_id: str) -> list:
     return [r for r in found if r.get("State") not in ("deleting", "deleted")]
 
 
-def attachment_associations(conn, attachment_ids) -> dict:
-    """``{attachment_id: (route_table_id, state)}`` for attachments associated (or still disassociating)."""
+def describe_attachments(conn, attachment_ids) -> list:
     if not attachment_ids:
-        return {}
-    found = conn.paginate(
+        return []
+    return conn.paginate(
         "ec2",
         "describe_transit_gateway_attachments",
         "TransitGatewayAttachments",
         TransitGatewayAttachmentIds=sorted(attachment_ids),
     )
+
+
+def associations_of(attachments: list) -> dict:
+    """``{attachment_id: (route_table_id, state)}`` for attachments associated (or still disassociating)."""
     out = {}
-    for att in found:
+    for att in attachments:
         assoc = att.get("Association") or {}
         if assoc.get("TransitGatewayRouteTableId") and assoc.get("State") != "disassociated":
             out[att["TransitGatewayAttachmentId"]] = (assoc["TransitGatewayRouteTableId"], assoc["State"])
     return out
 
 
-# --- normalisation and planning --------------------------------------------------------------------
+def attachment_associations(conn, attachment_ids) -> dict:
+    return associations_of(describe_attachments(conn, attachment_ids))
 
 
-def _ids(values, field: str) -> list | None:
-    if values is None:
-        return None
-    out = []
-    for i, value in enumerate(values):
-        check_id(value, "tgw-attach", f"{field}[{i}]")
-        if value in out:
-            raise ValidationError(f"{field}[{i}]", value, "is listed twice", "list each attachment once")
-        out.append(value)
-    return sorted(out)
-
-
-def want_routes(routes) -> dict | None:
-    """Declared routes as ``{cidr: attachment_id | "blackhole"}``."""
-    if routes is None:
-        return None
-    out: dict = {}
-    for i, route in enumerate(routes):
-        field = f"routes[{i}]"
-        cidr = canonical_cidr(route.get("destination_cidr"), f"{field}.destination_cidr")
-        if cidr in out:
-            raise ValidationError(
-                f"{field}.destination_cidr", cidr, "is listed twice", "list each destination once"
-            )
-        attachment, blackhole = route.get("attachment_id"), route.get("blackhole")
-        if bool(attachment) == bool(blackhole):
-            raise ValidationError(
-                field, route, "needs exactly one target", "set either attachment_id or blackhole: true"
-            )
-        out[cidr] = BLACKHOLE if blackhole else check_id(attachment, "tgw-attach", f"{field}.attachment_id")
-    return out
-
-
-def validate(params: dict) -> dict:
-    check_id(params.get("transit_gateway_id"), "tgw", "transit_gateway_id")
-    if not params.get("name"):
-        raise ValidationError(
-            "name", params.get("name"), "is required", "give the Name tag of the route table"
-        )
-    return {
-        "associations": _ids(params.get("associations"), "associations"),
-        "propagations": _ids(params.get("propagations"), "propagations"),
-        "routes": want_routes(params.get("routes")),
-    }
-
-
-def route_target(route: dict) -> str:
-    attachments = route.get("TransitGatewayAttachments") or []
-    return attachments[0]["TransitGatewayAttachmentId"] if attachments else BLACKHOLE
-
-
-def have_routes(routes: list) -> dict:
-    """Static routes the module may manage: CIDR destinations, not prefix list references."""
-    return {
-        canonical_cidr(r["DestinationCidrBlock"], "route"): route_target(r)
-        for r in routes
-        if r.get("Type") == "static" and r.get("DestinationCidrBlock") and not r.get("PrefixListId")
-    }
-
-
-def plan_set(have: list, want: list | None, purge: bool) -> tuple[list, list]:
-    """Members to add and to remove (``want`` None: not managed)."""
-    if want is None:
-        return [], []
-    return sorted(set(want) - set(have)), sorted(set(have) - set(want)) if purge else []
-
-
-def plan_routes(have: dict, want: dict | None, purge: bool) -> tuple[dict, dict, list]:
-    """Routes to create, to replace (target change) and destinations to delete."""
-    if want is None:
-        return {}, {}, []
-    create = {c: t for c, t in want.items() if c not in have}
-    replace = {c: t for c, t in want.items() if c in have and have[c] != t}
-    delete = sorted(c for c in have if c not in want) if purge else []
-    return create, replace, delete
-
-
-def render_routes(routes: dict) -> list:
-    return [
-        {"destination_cidr": c, "blackhole": True}
-        if t == BLACKHOLE
-        else {"destination_cidr": c, "attachment_id": t}
-        for c, t in sorted(routes.items())
-    ]
-
-
-def route_args(table_id: str, cidr: str, target: str) -> dict:
-    args = {"TransitGatewayRouteTableId": table_id, "DestinationCidrBlock": cidr}
-    if target == BLACKHOLE:
-        args["Blackhole"] = True
-    else:
-        args["TransitGatewayAttachmentId"] = target
-    return args
-
-
-def describe(table: dict | None, associations, propagations, routes: dict) -> dict | None:
-    if table is None:
-        return None
-    tags = tag_list_to_dict(table.get("Tags"))
-    return {
-        "transit_gateway_route_table_id": table.get("TransitGatewayRouteTableId"),
-        "transit_gateway_id": table.get("TransitGatewayId"),
-        "name": tags.get("Name"),
-        "state": table.get("State"),
-        "default_association_route_table": bool(table.get("DefaultAssociationRouteTable")),
-        "default_propagation_route_table": bool(table.get("DefaultPropagationRouteTable")),
-        "associations": sorted(associations),
-        "propagations": sorted(propagations),
-        "routes": render_routes(routes),
-        "tags": tags,
-    }
+def unavailable(attachments: list, attachment_ids) -> dict:
+    """``{attachment_id: state}`` of the listed attachments that are not available (``deleted``: unknown)."""
+    states = {att["TransitGatewayAttachmentId"]: att.get("State") for att in attachments}
+    return {a: states.get(a, "deleted") for a in attachment_ids if states.get(a) != "available"}
 
 
 def read_table(conn, table: dict) -> dict:
@@ -301,6 +217,24 @@ class RouteTableManager:
             state_of=lambda current: current.get(att_id, ("none", "disassociated")),
         )
 
+    def _read_attachments(self, attachment_ids) -> list:
+        """The attachments about to be associated or propagated, once all are available.
+
+        AWS refuses both for an attachment that is not available (IncorrectState): one a stopped run left
+        pending, or one created with wait=false, is waited for here.
+        """
+        found = describe_attachments(self.conn, attachment_ids)
+        if not unavailable(found, attachment_ids) or not self._waiting:
+            return found
+        return wait_until(
+            lambda: describe_attachments(self.conn, attachment_ids),
+            lambda items: not unavailable(items, attachment_ids),
+            f"attachment(s) {', '.join(sorted(attachment_ids))} to become available",
+            self.p.get("wait_timeout", 300),
+            failed=lambda items: any(s in ATTACHMENT_GONE for s in unavailable(items, attachment_ids).values()),
+            state_of=lambda items: unavailable(items, attachment_ids),
+        )
+
     def _existing(self):
         filters = name_filter(self.p["name"]) + [
             {"Name": "transit-gateway-id", "Values": [self.p["transit_gateway_id"]]}
@@ -325,10 +259,14 @@ class RouteTableManager:
                 "TransitGatewayId": self.p["transit_gateway_id"],
                 "TagSpecifications": tag_specification("transit-gateway-route-table", tags),
             }
+            def find():
+                found = self._existing()
+                return {"TransitGatewayRouteTable": found} if found else None
+
             out = self.changes.do(
                 "create",
                 f"transit-gateway-route-table/{self.p['name']}",
-                lambda: self.conn.call("ec2", "create_transit_gateway_route_table", **args),
+                lambda: CreateOnce(self.conn, find).call("ec2", "create_transit_gateway_route_table", **args),
             )
             table = {
                 "TransitGatewayRouteTableId": None,
@@ -389,6 +327,8 @@ class RouteTableManager:
             current["routes"], want["routes"], self.p.get("purge_routes", True)
         )
         do = self.changes.do
+        added = self._read_attachments(sorted(set(add_prop) | set(add_assoc)))
+        elsewhere = {a: where for a, where in associations_of(added).items() if a in add_assoc}
         # Make before break: everything new first, removals last.
         for att in add_prop:
             self._attachment_call("enable_propagation", table_id, att)
@@ -397,7 +337,9 @@ class RouteTableManager:
             do(
                 "create_route",
                 table_id,
-                lambda args=args: self.conn.call("ec2", "create_transit_gateway_route", **args),
+                lambda args=args: DoneIfRetried(self.conn, ROUTE_EXISTS).call(
+                    "ec2", "create_transit_gateway_route", **args
+                ),
                 destination_cidr=cidr,
                 route_target=target,
             )
@@ -411,7 +353,6 @@ class RouteTableManager:
                 route_target=target,
                 previous=current["routes"][cidr],
             )
-        elsewhere = attachment_associations(self.conn, add_assoc)
         for att in add_assoc:
             if att in elsewhere:
                 # AWS answers Resource.AlreadyAssociated otherwise: one association per attachment.
@@ -429,7 +370,7 @@ class RouteTableManager:
             do(
                 "delete_route",
                 table_id,
-                lambda cidr=cidr: self.conn.call(
+                lambda cidr=cidr: DoneIfRetried(self.conn, ROUTE_GONE).call(
                     "ec2",
                     "delete_transit_gateway_route",
                     TransitGatewayRouteTableId=table_id,

@@ -13,10 +13,18 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce, DoneIfRetried
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
     tag_specification,
+)
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.vpc_plan import (
+    describe,
+    find_managed_route_table,
+    normalize_subnets,
+    plan_subnets,
+    subnet_item,
 )
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
@@ -95,135 +103,6 @@ def info_filters(names=None, tags=None, filters=None) -> list:
         values = value if isinstance(value, list) else [value]
         out.append({"Name": str(key), "Values": [str(v) for v in values]})
     return out
-
-
-# --- normalisation and planning --------------------------------------------------------------------
-
-
-def normalize_subnets(subnets, vpc_cidr: str | None, field: str = "subnets") -> list:
-    """Validated subnets as ``[{name, cidr, availability_zone}]``; names and CIDRs unique, inside the VPC."""
-    out, names, nets = [], {}, []
-    vpc_net = ipaddress.ip_network(vpc_cidr) if vpc_cidr else None
-    for i, item in enumerate(subnets or []):
-        name = (item.get("name") or "").strip()
-        if not name:
-            raise ValidationError(
-                f"{field}[{i}].name", item.get("name"), "is empty", "give every subnet a name"
-            )
-        if name in names:
-            raise ValidationError(
-                f"{field}[{i}].name", name, "is listed twice", "give every subnet its own name"
-            )
-        cidr = canonical_cidr(item.get("cidr"), f"{field}[{i}].cidr")
-        net = ipaddress.ip_network(cidr)
-        if net.version != 4:
-            raise ValidationError(
-                f"{field}[{i}].cidr", cidr, "is not IPv4", "use an IPv4 CIDR inside cidr_block"
-            )
-        if vpc_net is not None and not net.subnet_of(vpc_net):
-            raise ValidationError(
-                f"{field}[{i}].cidr",
-                cidr,
-                f"is not inside the VPC CIDR {vpc_cidr}",
-                f"use a CIDR inside {vpc_cidr}",
-            )
-        if not 16 <= net.prefixlen <= 28:
-            raise ValidationError(
-                f"{field}[{i}].cidr",
-                cidr,
-                "has a prefix length outside /16../28",
-                "use a prefix length between /16 and /28",
-            )
-        for j, other in nets:
-            if net.overlaps(other):
-                raise ValidationError(
-                    f"{field}[{i}].cidr",
-                    cidr,
-                    f"overlaps {field}[{j}].cidr {other}",
-                    "use non-overlapping subnet CIDRs",
-                )
-        names[name] = i
-        nets.append((i, net))
-        out.append({"name": name, "cidr": cidr, "availability_zone": item.get("availability_zone") or None})
-    return out
-
-
-def plan_subnets(want: list, have: list, topology: str, purge: bool) -> dict:
-    """Compare wanted subnets with the VPC's subnets (boto3 shapes).
-
-    Returns ``{create: [want], rename: [(subnet, name)], delete: [subnet], matched: {cidr: subnet}}``.
-    A wanted CIDR held by an unmanaged subnet, or by one in another AZ, is a conflict.
-    """
-    by_cidr = {s["CidrBlock"]: s for s in have}
-    plan = {"create": [], "rename": [], "delete": [], "matched": {}}
-    for item in want:
-        current = by_cidr.get(item["cidr"])
-        if current is None:
-            plan["create"].append(item)
-            continue
-        tags = tag_list_to_dict(current.get("Tags"))
-        if not is_managed(tags, topology):
-            raise ConflictError(
-                f"subnets: {item['cidr']} ({item['name']}) is held by subnet {current['SubnetId']}, which "
-                "this collection does not manage. Fix: use another CIDR, or remove that subnet."
-            )
-        if item["availability_zone"] and current.get("AvailabilityZone") != item["availability_zone"]:
-            raise ConflictError(
-                f"subnets: {item['name']} ({item['cidr']}) exists as {current['SubnetId']} in "
-                f"{current.get('AvailabilityZone')}, not {item['availability_zone']}; a subnet cannot move. "
-                "Fix: use another CIDR, or drop it from the list with purge_subnets: true first."
-            )
-        if tags.get("Name") != item["name"]:
-            plan["rename"].append((current, item["name"]))
-        plan["matched"][item["cidr"]] = current
-    wanted = {item["cidr"] for item in want}
-    if purge:
-        plan["delete"] = sorted(
-            (
-                s
-                for s in have
-                if s["CidrBlock"] not in wanted and is_managed(tag_list_to_dict(s.get("Tags")), topology)
-            ),
-            key=lambda s: s["CidrBlock"],
-        )
-    return plan
-
-
-def subnet_item(subnet: dict) -> dict:
-    return {
-        "name": tag_list_to_dict(subnet.get("Tags")).get("Name"),
-        "subnet_id": subnet["SubnetId"],
-        "cidr": subnet["CidrBlock"],
-        "availability_zone": subnet.get("AvailabilityZone"),
-    }
-
-
-def find_managed_route_table(tables: list, topology: str, name: str | None = None):
-    """The non-main route table tagged as managed (and named ``name`` when given), or None."""
-    for table in sorted(tables, key=lambda t: t["RouteTableId"]):
-        tags = tag_list_to_dict(table.get("Tags"))
-        if any(a.get("Main") for a in table.get("Associations", [])):
-            continue
-        if is_managed(tags, topology) and (name is None or tags.get("Name") == name):
-            return table
-    return None
-
-
-def describe(vpc: dict | None, dns: dict, subnets: list, route_table_id) -> dict | None:
-    if vpc is None:
-        return None
-    tags = tag_list_to_dict(vpc.get("Tags"))
-    return {
-        "vpc_id": vpc["VpcId"],
-        "cidr_block": vpc.get("CidrBlock"),
-        "name": tags.get("Name"),
-        "state": vpc.get("State"),
-        "enable_dns_support": dns.get("enableDnsSupport"),
-        "enable_dns_hostnames": dns.get("enableDnsHostnames"),
-        "tags": tags,
-        "subnets": subnets,
-        "route_table_id": route_table_id,
-    }
 
 
 def read_vpc(conn, vpc: dict, topology: str | None = None) -> dict:
@@ -343,10 +222,14 @@ class VpcManager:
 
     def _create(self, cidr: str):
         tags = desired_tags(self.p.get("tags"), self.p["topology"], self.p["name"])
+        def find():
+            found = describe_vpcs(self.conn, filters=ownership_filters(self.p["topology"], self.p["name"]))
+            return {"Vpc": sorted(found, key=lambda v: v["VpcId"])[0]} if found else None
+
         out = self.changes.do(
             "create",
             f"vpc/{self.p['name']}",
-            lambda: self.conn.call(
+            lambda: CreateOnce(self.conn, find).call(
                 "ec2", "create_vpc", CidrBlock=cidr, TagSpecifications=tag_specification("vpc", tags)
             ),
             cidr_block=cidr,
@@ -460,10 +343,18 @@ class VpcManager:
         }
         if item["availability_zone"]:
             args["AvailabilityZone"] = item["availability_zone"]
+        def find():
+            found = [
+                s
+                for s in describe_subnets(self.conn, vpc_id)
+                if s["CidrBlock"] == item["cidr"] and is_managed(tag_list_to_dict(s.get("Tags")), self.p["topology"])
+            ]
+            return {"Subnet": found[0]} if found else None
+
         out = self.changes.do(
             "create_subnet",
             target,
-            lambda: self.conn.call("ec2", "create_subnet", **args),
+            lambda: CreateOnce(self.conn, find).call("ec2", "create_subnet", **args),
             name=item["name"],
             cidr=item["cidr"],
             availability_zone=item["availability_zone"],
@@ -524,7 +415,7 @@ class VpcManager:
                 self.changes.do(
                     "associate_route_table",
                     rtb_id or f"route-table/{name}",
-                    lambda s=sid: self.conn.call(
+                    lambda s=sid: DoneIfRetried(self.conn, ("Resource.AlreadyAssociated",)).call(
                         "ec2", "associate_route_table", SubnetId=s, RouteTableId=rtb_id
                     ),
                     subnet=sid or subnet["name"],
@@ -544,7 +435,7 @@ class VpcManager:
                     self.changes.do(
                         "disassociate_route_table",
                         assoc["RouteTableAssociationId"],
-                        lambda a=assoc: self.conn.call(
+                        lambda a=assoc: DoneIfRetried(self.conn, ("InvalidAssociationID.NotFound",)).call(
                             "ec2", "disassociate_route_table", AssociationId=a["RouteTableAssociationId"]
                         ),
                         subnet_id=assoc["SubnetId"],

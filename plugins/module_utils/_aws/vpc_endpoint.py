@@ -348,7 +348,8 @@ class VpcEndpointManager:
         tags = desired_tags(self.p.get("tags"), self.p["topology"], want["name"])
         after_tags = reconcile_ec2_tags(self.conn, self.changes, ep_id, have.get("Tags"), tags,
                                         self.p.get("purge_tags", True))
-        if self.changes.check_mode or not self.changes.changed:
+        # An endpoint still pending (its creator stopped before waiting) is waited for like a new one.
+        if self.changes.check_mode or (not self.changes.changed and have.get("State") in SETTLED):
             after = describe(apply_modify(have, mod))
             after["tags"] = after_tags
             return self._result(before, after)

@@ -219,6 +219,7 @@ def _conn(*services):
             service, region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
         )
         conn._clients[service] = client
+        conn._clients[f"{service}:once"] = client  # CreateOnce's single-attempt client
         stubs[service] = Stubber(client)
         stubs[service].activate()
     return conn, stubs
@@ -381,6 +382,10 @@ def _create_flow(stub, references_taken=0):
                 "HostedZoneConfig": {"Comment": ANY, "PrivateZone": True},
             },
         )
+        # No live zone holds the reference: it belonged to a zone deleted earlier.
+        stub.add_response(
+            "list_hosted_zones_by_name", {"HostedZones": [], "IsTruncated": False, "MaxItems": "100"}
+        )
     ref = stem if references_taken == 0 else f"{stem}-{references_taken}"
     stub.add_response(
         "create_hosted_zone",
@@ -465,6 +470,36 @@ def test_s3_interface_endpoint_gets_apex_and_wildcard_and_waits_insync(monkeypat
     assert [(r["name"], r["type"]) for r in zone["records"]] == [("*." + S3_ZONE, "A"), (S3_ZONE, "A")]
     assert [op["action"] for op in result["operations"]] == ["create", "tag", "change_records"]
     stubs["route53"].assert_no_pending_responses()
+
+
+def test_a_retried_create_meeting_its_own_zone_adopts_it_instead_of_making_a_second(monkeypatch):
+    """The first CreateHostedZone succeeded but its answer was lost; the retry is refused as a reused reference."""
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    conn, stubs = _conn("route53", "ec2")
+    stubs["ec2"].add_response("describe_vpc_endpoints", {"VpcEndpoints": [S3_ENDPOINT]})
+    stubs["ec2"].add_response("describe_vpc_endpoint_services", S3_SERVICES)
+    stub = stubs["route53"]
+    stem = r53.caller_reference("corp", S3_ZONE, VPC)
+    stub.add_response("list_hosted_zones_by_name", {"HostedZones": [], "IsTruncated": False, "MaxItems": "100"})
+    stub.add_client_error("create_hosted_zone", "HostedZoneAlreadyExists", http_status_code=409,
+                          expected_params={"Name": S3_ZONE, "CallerReference": stem, "VPC": ANY,
+                                           "HostedZoneConfig": ANY})
+    made = {"Id": "/hostedzone/Z0LOSTANSWER", "Name": S3_ZONE + ".", "CallerReference": stem,
+            "Config": {"PrivateZone": True}, "ResourceRecordSetCount": 2}
+    stub.add_response("list_hosted_zones_by_name", {"HostedZones": [made], "IsTruncated": False, "MaxItems": "100"},
+                      {"DNSName": S3_ZONE + ".", "MaxItems": "100"})
+    stub.add_response("get_hosted_zone", {"HostedZone": made, "VPCs": [{"VPCRegion": "us-east-1", "VPCId": VPC}]},
+                      {"Id": "Z0LOSTANSWER"})
+    stub.add_response("change_tags_for_resource", {}, {"ResourceType": "hostedzone", "ResourceId": "Z0LOSTANSWER",
+                                                       "AddTags": ANY})
+    stub.add_response("change_resource_record_sets",
+                      {"ChangeInfo": {"Id": "/change/C2", "Status": "INSYNC", "SubmittedAt": NOW}},
+                      {"HostedZoneId": "Z0LOSTANSWER", "ChangeBatch": ANY})
+    result = EndpointZoneManager(conn, _params(), False).ensure()
+    [zone] = result["zones"]
+    assert zone["hosted_zone_id"] == "Z0LOSTANSWER" and zone["caller_reference"] == stem
+    assert [op["action"] for op in result["operations"]] == ["create", "tag", "change_records"]
+    stub.assert_no_pending_responses()
 
 
 def test_check_mode_predicts_without_mutating():

@@ -171,7 +171,7 @@ def _conn():
     client = boto3.client(
         "ec2", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
     )
-    conn._clients["ec2"] = client
+    conn._clients["ec2"] = conn._clients["ec2:once"] = client
     return conn, Stubber(client)
 
 

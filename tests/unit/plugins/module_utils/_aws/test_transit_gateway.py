@@ -24,7 +24,7 @@ TGW_ID = "tgw-0123456789abcdef0"
 def stubbed():
     client = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     conn = AwsConnection({"region": "us-east-1"})
-    conn._clients["ec2"] = client
+    conn._clients["ec2"] = conn._clients["ec2:once"] = client
     return conn, Stubber(client)
 
 

@@ -30,7 +30,7 @@ KEY_FILTERS = [{"Name": "transit-gateway-id", "Values": [TGW]}, {"Name": "vpc-id
 def stubbed():
     client = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     conn = AwsConnection({"region": "us-east-1"})
-    conn._clients["ec2"] = client
+    conn._clients["ec2"] = conn._clients["ec2:once"] = client
     return conn, Stubber(client)
 
 
@@ -202,3 +202,29 @@ def test_unmanaged_attachment_is_refused():
     with stub, pytest.raises(ConflictError) as err:
         ta.VpcAttachmentManager(conn, params(), check_mode=False).ensure()
     assert ATT in err.value.message and "Fix:" in err.value.message
+
+
+def test_an_attachment_left_pending_by_a_stopped_run_is_waited_for(monkeypatch):
+    """A run killed after the create finds the attachment pending: it waits like a new one, changes nothing."""
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    conn, stub = stubbed()
+    stub.add_response("describe_transit_gateway_vpc_attachments", page(api_att("pending")), {"Filters": KEY_FILTERS})
+    stub.add_response("describe_transit_gateway_vpc_attachments", page(api_att("pending")))
+    stub.add_response("describe_transit_gateway_vpc_attachments", page(api_att("available")))
+    with stub:
+        result = ta.VpcAttachmentManager(conn, params(), check_mode=False).ensure()
+    stub.assert_no_pending_responses()
+    assert result["changed"] is False and result["attachment"]["state"] == "available"
+
+
+def test_a_lost_create_answer_adopts_the_attachment_it_made(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    conn, stub = stubbed()
+    stub.add_response("describe_transit_gateway_vpc_attachments", page(), {"Filters": KEY_FILTERS})
+    stub.add_client_error("create_transit_gateway_vpc_attachment", "InternalError", http_status_code=500)
+    stub.add_response("describe_transit_gateway_vpc_attachments", page(api_att("pending")), {"Filters": KEY_FILTERS})
+    stub.add_response("describe_transit_gateway_vpc_attachments", page(api_att("available")))
+    with stub:
+        result = ta.VpcAttachmentManager(conn, params(), check_mode=False).ensure()
+    stub.assert_no_pending_responses()
+    assert result["attachment"]["transit_gateway_attachment_id"] == ATT and result["attachment"]["state"] == "available"

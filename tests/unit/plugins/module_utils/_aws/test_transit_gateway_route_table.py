@@ -9,6 +9,9 @@ from botocore.stub import Stubber
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws import (
     transit_gateway_route_table as rt,
 )
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws import (
+    transit_gateway_route_table_plan as plan,
+)
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.connection import AwsConnection
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import ValidationError
 
@@ -25,7 +28,7 @@ OWN = [
 def stubbed():
     client = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     conn = AwsConnection({"region": "us-east-1"})
-    conn._clients["ec2"] = client
+    conn._clients["ec2"] = conn._clients["ec2:once"] = client
     return conn, Stubber(client)
 
 
@@ -115,7 +118,7 @@ def attachment(att, table=None, state="associated"):
     ],
 )
 def test_plan_set(have, want, purge, expected):
-    assert rt.plan_set(have, want, purge) == expected
+    assert plan.plan_set(have, want, purge) == expected
 
 
 @pytest.mark.parametrize(
@@ -132,7 +135,7 @@ def test_plan_set(have, want, purge, expected):
     ],
 )
 def test_plan_routes(have, want, purge, expected):
-    assert rt.plan_routes(have, want, purge) == expected
+    assert plan.plan_routes(have, want, purge) == expected
 
 
 def test_have_routes_keeps_static_cidr_routes_only():
@@ -142,7 +145,7 @@ def test_have_routes_keeps_static_cidr_routes_only():
         {"DestinationCidrBlock": "10.1.0.0/16", "Type": "propagated", "State": "active"},
         static("172.16.0.0/12", A, PrefixListId="pl-0123456789abcdef0"),
     ]
-    assert rt.have_routes(routes) == {"10.0.0.0/8": A, "192.168.0.0/16": "blackhole"}
+    assert plan.have_routes(routes) == {"10.0.0.0/8": A, "192.168.0.0/16": "blackhole"}
 
 
 @pytest.mark.parametrize(
@@ -163,18 +166,18 @@ def test_have_routes_keeps_static_cidr_routes_only():
 )
 def test_want_routes_rejects(routes, field):
     with pytest.raises(ValidationError) as err:
-        rt.want_routes(routes)
+        plan.want_routes(routes)
     assert err.value.field == field
 
 
 def test_validate_ids_and_render():
     with pytest.raises(ValidationError) as err:
-        rt.validate(params(associations=[A, A]))
+        plan.validate(params(associations=[A, A]))
     assert err.value.field == "associations[1]"
     with pytest.raises(ValidationError) as err:
-        rt.validate(params(propagations=["vpc-0123456789abcdef0"]))
+        plan.validate(params(propagations=["vpc-0123456789abcdef0"]))
     assert err.value.field == "propagations[0]"
-    assert rt.render_routes({"10.0.0.0/8": "blackhole", "0.0.0.0/0": A}) == [
+    assert plan.render_routes({"10.0.0.0/8": "blackhole", "0.0.0.0/0": A}) == [
         {"destination_cidr": "0.0.0.0/0", "attachment_id": A},
         {"destination_cidr": "10.0.0.0/8", "blackhole": True},
     ]
@@ -293,3 +296,61 @@ def test_check_mode_predicts_the_same_shape_without_mutations():
     after = result["route_table"]
     assert (after["associations"], after["propagations"], after["routes"]) == ([A], [A], [])
     assert set(after) == set(result["diff"]["before"])
+
+
+def test_a_pending_attachment_is_waited_for_before_it_is_associated_and_propagated(monkeypatch):
+    """AWS answers IncorrectState to associating or propagating an attachment that is not available."""
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    conn, stub = stubbed()
+    existing_table(stub)
+    pending = {"TransitGatewayAttachments": [{"TransitGatewayAttachmentId": A, "State": "pending"}]}
+    stub.add_response("describe_transit_gateway_attachments", pending, {"TransitGatewayAttachmentIds": [A]})
+    stub.add_response("describe_transit_gateway_attachments", pending, {"TransitGatewayAttachmentIds": [A]})
+    stub.add_response("describe_transit_gateway_attachments", attachment(A), {"TransitGatewayAttachmentIds": [A]})
+    stub.add_response(
+        "enable_transit_gateway_route_table_propagation",
+        {"Propagation": {"TransitGatewayAttachmentId": A, "TransitGatewayRouteTableId": TABLE, "State": "enabling"}},
+        {"TransitGatewayRouteTableId": TABLE, "TransitGatewayAttachmentId": A},
+    )
+    stub.add_response(
+        "associate_transit_gateway_route_table",
+        {"Association": {"TransitGatewayRouteTableId": TABLE, "TransitGatewayAttachmentId": A, "State": "associated"}},
+        {"TransitGatewayRouteTableId": TABLE, "TransitGatewayAttachmentId": A},
+    )
+    stub.add_response("describe_transit_gateway_attachments", attachment(A, TABLE))
+    with stub:
+        result = rt.RouteTableManager(conn, params(associations=[A], propagations=[A]), check_mode=False).ensure()
+    stub.assert_no_pending_responses()
+    assert [op["action"] for op in result["operations"]] == ["enable_propagation", "associate"]
+
+
+def test_an_association_retried_after_its_lost_answer_is_done(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    conn, stub = stubbed()
+    existing_table(stub)
+    stub.add_response("describe_transit_gateway_attachments", attachment(A))
+    stub.add_client_error(
+        "associate_transit_gateway_route_table", "Resource.AlreadyAssociated", response_meta={"RetryAttempts": 1}
+    )
+    stub.add_response("describe_transit_gateway_attachments", attachment(A, TABLE))
+    with stub:
+        result = rt.RouteTableManager(conn, params(associations=[A]), check_mode=False).ensure()
+    stub.assert_no_pending_responses()
+    assert result["route_table"]["associations"] == [A]
+
+
+def test_an_attachment_that_goes_away_while_waited_for_fails_the_wait(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    conn, stub = stubbed()
+    existing_table(stub)
+    stub.add_response(
+        "describe_transit_gateway_attachments",
+        {"TransitGatewayAttachments": [{"TransitGatewayAttachmentId": A, "State": "pending"}]},
+    )
+    stub.add_response(
+        "describe_transit_gateway_attachments",
+        {"TransitGatewayAttachments": [{"TransitGatewayAttachmentId": A, "State": "failed"}]},
+    )
+    with stub, pytest.raises(Exception) as err:
+        rt.RouteTableManager(conn, params(associations=[A]), check_mode=False).ensure()
+    assert "failed" in str(err.value)

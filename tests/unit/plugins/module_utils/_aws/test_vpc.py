@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.vpc import (
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.vpc import info_filters
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.vpc_plan import (
     find_managed_route_table,
-    info_filters,
     normalize_subnets,
     plan_subnets,
 )
