@@ -4,7 +4,7 @@ Endpoints (JSON in and out; control calls are never counted as AWS calls):
 
 ``GET    /_sandbox/calls[?since=SEQ]``  ``{"summary": {...}, "calls": [...]}``
 ``POST   /_sandbox/calls/reset``        forget recorded calls
-``GET    /_sandbox/faults``             ``{"seed": int, "rules": [rule + "fired"]}``
+``GET    /_sandbox/faults``             ``{"seed": int, "rules": [rule + "fired" + "matched"]}``
 ``PUT    /_sandbox/faults``             body ``{"seed": int, "rules": [rule, ...]}`` or ``[rule, ...]``
 ``DELETE /_sandbox/faults``             remove every rule
 ``GET    /_sandbox/settings``           the shared settings object

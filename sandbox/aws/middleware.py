@@ -173,13 +173,15 @@ class FaultRule:
     account: str | None = None
     region: str | None = None
     phase: str = "before"
+    skip: int = 0
     fired: int = field(default=0)
+    matched: int = field(default=0)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FaultRule:
         if not isinstance(data, dict):
             raise FaultRuleError("each rule must be a JSON object")
-        known = set(cls.__dataclass_fields__) - {"fired"}
+        known = set(cls.__dataclass_fields__) - {"fired", "matched"}
         unknown = set(data) - known
         if unknown:
             raise FaultRuleError(f"unknown rule fields: {sorted(unknown)}; allowed: {sorted(known)}")
@@ -190,6 +192,8 @@ class FaultRule:
             raise FaultRuleError("probability must be between 0 and 1")
         if rule.max_count is not None and int(rule.max_count) < 0:
             raise FaultRuleError("max_count must be >= 0")
+        if not isinstance(rule.skip, int) or rule.skip < 0:
+            raise FaultRuleError("skip must be an integer >= 0")
         if rule.kind == "error" and rule.status not in (None, 500, 502, 503, 504):
             raise FaultRuleError("error status must be one of 500, 502, 503, 504")
         if rule.kind == "latency" and int(rule.delay_ms) <= 0:
@@ -238,6 +242,9 @@ class FaultInjector:
         with self._lock:
             for rule in self.rules:
                 if not rule.matches(info):
+                    continue
+                rule.matched += 1
+                if rule.matched <= rule.skip:
                     continue
                 if rule.max_count is not None and rule.fired >= rule.max_count:
                     continue

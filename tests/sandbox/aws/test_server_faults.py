@@ -256,3 +256,22 @@ def test_phase_after_is_only_for_error_and_drop_rules(control):
     assert excinfo.value.status == 400 and "phase" in str(excinfo.value)
     with pytest.raises(SandboxControlError):
         control.set_faults([{"kind": "drop", "phase": "later"}])
+
+
+def test_skip_lets_the_first_matching_calls_pass_and_faults_the_next(make_client, control):
+    """skip + max_count pick one call: here the third DescribeVpcs, and only it."""
+    ec2 = make_client("ec2")
+    control.set_faults([{"kind": "error", "service": "ec2", "operation": "DescribeVpcs", "skip": 2, "max_count": 1}])
+    ec2.describe_subnets()
+    outcomes = []
+    for _call in range(4):
+        try:
+            ec2.describe_vpcs()
+            outcomes.append("ok")
+        except ClientError as err:
+            outcomes.append(err.response["Error"]["Code"])
+    assert outcomes == ["ok", "ok", "InternalError", "ok"]
+    [rule] = control.faults()["rules"]
+    assert (rule["matched"], rule["fired"]) == (4, 1)
+    with pytest.raises(SandboxControlError):
+        control.set_faults([{"kind": "error", "skip": -1}])
