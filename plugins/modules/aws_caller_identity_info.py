@@ -12,8 +12,9 @@ version_added: 0.2.0
 description:
   - Calls STS C(GetCallerIdentity) with the connection options - after C(AssumeRole) when O(assume_role_arn)
     is set - and returns the account and ARN the calls run as. Reads only.
-  - Bounded for a preflight - each request times out after O(timeout) seconds and is tried O(retries) + 1
-    times - so an unreachable endpoint fails in seconds.
+  - Bounded for a preflight - each request times out after O(timeout) seconds, and a request that gets no
+    answer is retried O(retries) times - so an unreachable endpoint fails in seconds. Throttling and 5xx
+    answers are retried up to 8 times with jittered exponential back-off.
   - Failures name the option or environment variable to fix (C(AWS_ACCESS_KEY_ID) / C(AWS_SECRET_ACCESS_KEY),
     C(AWS_PROFILE), O(endpoint_url) / C(AWS_ENDPOINT_URL), O(assume_role_arn)) and never a secret.
   - C(playbooks/validate.yml) runs it once per AWS identity the inventory uses, after the static validation.
@@ -24,8 +25,8 @@ options:
     default: 10
   retries:
     description:
-      - Retries per request after the first attempt, on throttling, 5xx and connection errors (botocore
-        standard retry mode). Kept low so an unreachable endpoint fails fast.
+      - Retries of a request that gets no answer (connection refused or reset, timeout, TLS failure). Kept
+        low so an unreachable endpoint fails fast; busy answers (throttling, 5xx) are retried apart from these.
     type: int
     default: 1
 extends_documentation_fragment:

@@ -13,8 +13,9 @@ description:
   - Requests a Resource Manager token with the connection options, then reads the subscription
     (C(GET /subscriptions/{subscriptionId})) and returns it. Reads only.
   - Fails when the subscription is C(Disabled) or C(Deleted), since Resource Manager then refuses writes.
-  - Bounded for a preflight - each request times out after O(timeout) seconds and is retried O(retries)
-    times - so an unreachable authority or Resource Manager fails in seconds.
+  - Bounded for a preflight - each request times out after O(timeout) seconds, and a request that gets no
+    answer is retried O(retries) times - so an unreachable authority or Resource Manager fails in seconds.
+    Throttling and 5xx answers are retried up to 8 times, honouring C(Retry-After).
   - Failures name the option or environment variable to fix (C(AZURE_SUBSCRIPTION_ID), C(AZURE_CLIENT_ID),
     C(AZURE_SECRET), C(AZURE_TENANT), C(AZURE_AUTHORITY_HOST), C(AZURE_CLOUD_ENVIRONMENT)) and never a secret.
   - C(playbooks/validate.yml) runs it when the inventory has C(azure_spokes) hosts, after the static validation.
@@ -24,7 +25,9 @@ options:
     type: int
     default: 10
   retries:
-    description: Retries per request on connection errors, HTTP 408, 429 and 5xx. Kept low to fail fast.
+    description:
+      - Retries of a request that gets no answer (connection refused or reset, timeout). Kept low so an
+        unreachable endpoint fails fast; busy answers (throttling, 5xx) are retried apart from these.
     type: int
     default: 1
 extends_documentation_fragment:

@@ -12,8 +12,9 @@ version_added: 0.2.0
 description:
   - Gets a token with the connection options, reads the project through Compute Engine (C(projects.get)) and
     lists at most one Cloud DNS managed zone of it, so both APIs the collection uses are proven. Reads only.
-  - Bounded for a preflight - each request times out after O(request_timeout) seconds and is retried
-    O(retries) times - so an unreachable endpoint fails in seconds.
+  - Bounded for a preflight - each request times out after O(request_timeout) seconds, and a request that gets no
+    answer is retried O(retries) times - so an unreachable endpoint fails in seconds. Throttling and
+    5xx answers are retried up to 8 times.
   - Failures name the option or environment variable to fix (C(GCP_PROJECT), C(GCP_AUTH_KIND),
     C(GCP_SERVICE_ACCOUNT_FILE), C(GCP_COMPUTE_ENDPOINT), C(GCP_DNS_ENDPOINT), C(GCP_API_ENDPOINT)) and never
     a secret.
@@ -24,7 +25,9 @@ options:
     type: int
     default: 10
   retries:
-    description: Retries per request on connection errors, HTTP 429 and 5xx. Kept low to fail fast.
+    description:
+      - Retries of a request that gets no answer (connection refused or reset, timeout). Kept low so an
+        unreachable endpoint fails fast; busy answers (throttling, 5xx) are retried apart from these.
     type: int
     default: 1
 extends_documentation_fragment:

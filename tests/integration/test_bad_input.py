@@ -147,9 +147,11 @@ def runs(tmp_path_factory):
 
         def phase(name, jobs):
             calls.reset()
+            start = time.monotonic()
             with concurrent.futures.ThreadPoolExecutor(2) as pool:
                 results.update(dict(pool.map(lambda job: job(), jobs)))
             phases[name] = calls.snapshot()
+            print(f"bad input, {name}: {len(jobs)} playbook runs in {time.monotonic() - start:.0f} s")
 
         static = [n for n, c in CASES.items() if c["stage"] == "static"]
         valid_vars = f"@{CORPUS / 'valid' / 'runtime_vars.yml'}"
@@ -164,6 +166,22 @@ def runs(tmp_path_factory):
         jobs = [lambda n=n: _run_case(n, _case_env(env, CASES[n].get("env"), placeholders)) for n in preflight]
         jobs.append(lambda: ("valid:preflight", _run(["playbooks/validate.yml", "-i", str(CORPUS / "base")], env)))
         phase("preflight", jobs)
+
+        # Busy, not unreachable: the first answers of each cloud are throttled or 5xx; the preflight waits
+        # them out (its short retry budget is for endpoints that give no answer at all).
+        calls.reset()
+        control.set_faults([{"kind": "throttle", "service": "sts", "max_count": 3},
+                            {"kind": "error", "status": 503, "service": "sts", "max_count": 1}])
+        azure.faults.add("throttle", resource_type="Microsoft.Resources/subscriptions", max_count=2)
+        gcp.faults.add("rate_limit", collection="projects", max_count=2)
+        gcp.faults.add("backend_error", collection="managedZones", max_count=2)
+        try:
+            results["valid:busy"] = _run(["playbooks/validate.yml", "-i", str(CORPUS / "base")], env)
+            phases["busy"] = calls.snapshot()
+        finally:
+            control.clear_faults()
+            azure.faults.clear()
+            gcp.faults.clear()
 
         iam_cases = [n for n, c in CASES.items() if c.get("sandbox")]
         user = _iam_user(aws_url, env)
@@ -237,6 +255,14 @@ def test_valid_base_passes_the_preflight(runs):
     assert result["rc"] == 0, result["out"][-3000:]
     for task in ("Preflight AWS, the caller's credentials", "Preflight Azure", "Preflight GCP"):
         assert f"TASK [{task}" in result["out"]
+
+
+def test_busy_clouds_are_waited_out_by_the_preflight(runs):
+    result, phase = runs["results"]["valid:busy"], runs["phases"]["busy"]
+    assert result["rc"] == 0, result["out"][-3000:]
+    # Every fault fired: more calls than the three checks need, and still no write anywhere.
+    assert phase["total"]["aws"] >= 5 and phase["total"]["azure"] >= 3 and phase["total"]["gcp"] >= 6, phase
+    assert phase["mutating"] == {"aws": [], "azure": [], "gcp": []}
 
 
 @pytest.mark.parametrize("inventory", INVENTORIES + ["base"])

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read-only Azure preflight: a token for Resource Manager, then a read of the subscription.
 
-Bounded on purpose (short timeouts, few retries) so an unreachable authority or Resource Manager fails in
-seconds.
+Bounded on purpose: a request that does not connect or answer within ``timeout`` seconds is retried
+``retries`` times (azure-core's connect and read retries), so an unreachable authority or Resource Manager
+fails in seconds; throttling and 5xx answers are retried BUSY_RETRIES times, honouring Retry-After.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 SUBSCRIPTIONS_API_VERSION = "2021-01-01"
 # Subscription states in which Resource Manager refuses writes.
 READ_ONLY_STATES = ("Disabled", "Deleted")
+BUSY_RETRIES = 8
 
 
 class BoundedAzureConnection(AzureConnection):
-    """An AzureConnection whose requests time out after ``timeout`` seconds and are retried ``retries`` times."""
+    """An AzureConnection whose requests time out after ``timeout`` seconds; ``retries`` retries of requests
+    that get no answer, BUSY_RETRIES of throttled or failed ones."""
 
     def __init__(self, params: dict, timeout: int, retries: int):
         self._bounds = {
-            "connection_timeout": timeout, "read_timeout": timeout, "retry_total": retries,
-            "retry_connect": retries, "retry_read": retries, "retry_status": retries,
-            "retry_backoff_factor": 0.5, "retry_backoff_max": 2,
+            "connection_timeout": timeout, "read_timeout": timeout, "retry_total": retries + BUSY_RETRIES,
+            "retry_connect": retries, "retry_read": retries, "retry_status": BUSY_RETRIES,
+            "retry_backoff_factor": 0.5, "retry_backoff_max": 8,
         }
         super().__init__(params)
 

@@ -178,6 +178,10 @@ class GcpConnection:
     def __init__(self, params: dict, session=None, sleep=time.sleep, clock=time.monotonic):
         self.settings = resolve_settings(params)
         self.retries = max(0, int(params.get("retries") if params.get("retries") is not None else 8))
+        # Retries after a connection error or timeout; as many as ``retries`` unless a caller bounds them
+        # apart (the preflight gives up on an unreachable endpoint fast, yet waits out throttling).
+        self.connect_retries = (max(0, int(params["connect_retries"])) if params.get("connect_retries") is not None
+                                else self.retries)
         self.timeout = int(params.get("request_timeout") or 60)
         self._session = session
         self._sleep = sleep
@@ -249,7 +253,7 @@ class GcpConnection:
             params["requestId"] = str(uuid.uuid4())
         operation = operation or f"{method} {path.split('?')[0]}"
         backoff = delays(first=0.5, cap=8.0)
-        attempt = 0
+        attempt = unreachable = 0
         while True:
             attempt += 1
             try:
@@ -258,7 +262,8 @@ class GcpConnection:
             except _TRANSPORT_ERRORS as err:
                 if http_timeout is not None and isinstance(err, _READ_TIMEOUT):
                     raise  # the caller bounded this call on purpose (operation waits)
-                if attempt > self.retries:
+                unreachable += 1
+                if attempt > self.retries or unreachable > self.connect_retries:
                     raise ApiError("GCP", operation, type(err).__name__, str(err)[:300],
                                    hint=f"the {api} endpoint {self.settings.get(api)} did not answer; "
                                    f"{endpoint_fix(api)}.") from None

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read-only GCP preflight: a token, a read of the project (Compute projects.get) and of Cloud DNS.
 
-Both APIs the collection uses are read once, so a wrong endpoint of either fails here. Bounded on purpose
-(short timeouts, few retries) so an unreachable endpoint fails in seconds.
+Both APIs the collection uses are read once, so a wrong endpoint of either fails here. Bounded on purpose:
+a request that does not connect or answer within ``request_timeout`` seconds is retried ``retries`` times, so
+an unreachable endpoint fails in seconds; throttling and 5xx answers are retried BUSY_RETRIES times.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._gcp.connecti
     resolve_settings,
 )
 
+BUSY_RETRIES = 8
+
 
 def project(params: dict, connection=None) -> dict:
     """The project as Compute answers it, after a Cloud DNS read in it; errors name the setting to fix."""
@@ -34,7 +37,7 @@ def project(params: dict, connection=None) -> dict:
                               "set project or GCP_PROJECT to the project id (6-30 lowercase letters, digits and "
                               "hyphens, starting with a letter), not its name or number")
     try:
-        conn = connection or GcpConnection(params)
+        conn = connection or GcpConnection(dict(params, retries=BUSY_RETRIES, connect_retries=int(params["retries"])))
         found = conn.get("compute", f"projects/{conn.project}", operation="projects.get", not_found=True)
         if found is None:
             raise CredentialsError(f"GCP project {conn.project} does not exist or the service account cannot see "

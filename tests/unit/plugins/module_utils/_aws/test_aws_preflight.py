@@ -17,6 +17,7 @@ from botocore.stub import Stubber
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.connection import AwsConnection
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.preflight import (
     BoundedAwsConnection,
+    call_bounded,
     caller_identity,
 )
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
@@ -33,7 +34,7 @@ IDENTITY = {"Account": "111111111111", "Arn": "arn:aws:iam::111111111111:user/ci
 def stubbed(params=None, answer=None, error=None):
     """A BoundedAwsConnection whose STS client answers from a Stubber (no request leaves the process)."""
     p = dict(PARAMS, **(params or {}))
-    conn = BoundedAwsConnection(p, p["timeout"], p["retries"])
+    conn = BoundedAwsConnection(p, p["timeout"])
     session = boto3.session.Session(aws_access_key_id="AKIAEXAMPLE", aws_secret_access_key="x",
                                     region_name="us-east-1")
     conn._session_obj = session
@@ -123,12 +124,46 @@ def test_a_malformed_endpoint_url_names_the_option():
     assert "AWS_ENDPOINT_URL" in err.value.message
 
 
-@pytest.mark.parametrize("timeout, retries", [(5, 1), (2, 0), (30, 3)])
-def test_bounded_connection_times_out_and_retries_as_asked(timeout, retries):
-    config = BoundedAwsConnection(dict(PARAMS), timeout, retries)._config()
+@pytest.mark.parametrize("timeout", [5, 2, 30])
+def test_bounded_connection_times_out_as_asked_and_leaves_retries_to_the_preflight(timeout):
+    config = BoundedAwsConnection(dict(PARAMS), timeout)._config()
     assert (config.connect_timeout, config.read_timeout) == (timeout, timeout)
-    assert config.retries == {"mode": "standard", "max_attempts": retries + 1}
+    assert config.retries["total_max_attempts"] == 1 and config.retries["mode"] == "standard"
     assert "cloudnet.privatelink" in config.user_agent_extra
+
+
+def api_error(code, status):
+    return ApiError("AWS sts", "GetCallerIdentity", code, "m", status)
+
+
+@pytest.mark.parametrize("failures, retries, calls, raises", [
+    ([], 1, 1, None),
+    ([api_error("EndpointConnectionError", None)], 1, 2, None),
+    ([api_error("ReadTimeoutError", None)] * 2, 1, 2, "ReadTimeoutError"),
+    ([api_error("ConnectTimeoutError", None)], 0, 1, "ConnectTimeoutError"),
+    ([api_error("Throttling", 400)] * 8, 0, 9, None),  # busy answers do not spend the unreachable budget
+    ([api_error("Throttling", 400)] * 9, 0, 9, "Throttling"),
+    ([api_error("InternalError", 500), api_error("ServiceUnavailable", 503)], 0, 3, None),
+    ([api_error("Throttling", 400), api_error("EndpointConnectionError", None)], 1, 3, None),
+    ([api_error("AccessDenied", 403)], 5, 1, "AccessDenied"),
+    ([api_error("InvalidClientTokenId", 403)], 5, 1, "InvalidClientTokenId"),
+])
+def test_call_bounded_tells_unreachable_from_busy(failures, retries, calls, raises):
+    pending, seen, sleeps = list(failures), [], []
+
+    def fn():
+        seen.append(1)
+        if pending:
+            raise pending.pop(0)
+        return "ok"
+
+    if raises:
+        with pytest.raises(ApiError) as err:
+            call_bounded(fn, retries, sleeps.append)
+        assert err.value.code == raises
+    else:
+        assert call_bounded(fn, retries, sleeps.append) == "ok"
+    assert len(seen) == calls and len(sleeps) == calls - 1 and all(0 < s <= 8 for s in sleeps)
 
 
 @pytest.mark.parametrize("key, value", [("timeout", 0), ("retries", -1), ("timeout", None)])

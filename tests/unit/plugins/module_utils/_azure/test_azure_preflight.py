@@ -79,9 +79,10 @@ def test_bounded_connection_passes_timeouts_to_credential_and_clients():
     conn = BoundedAzureConnection(dict(PARAMS), 3, 0)
     options = conn.transport_options()
     assert options["connection_timeout"] == 3 and options["read_timeout"] == 3
-    assert options["retry_total"] == 0 and options["retry_connect"] == 0
-    client = conn.client("network")
-    assert client._config.retry_policy.total_retries == 0
+    assert options["retry_connect"] == 0 and options["retry_read"] == 0
+    assert options["retry_status"] == 8 and options["retry_total"] == 8
+    policy = conn.client("network")._config.retry_policy
+    assert (policy.connect_retries, policy.read_retries, policy.status_retries) == (0, 0, 8)
 
 
 @pytest.mark.parametrize("message, fragment", [

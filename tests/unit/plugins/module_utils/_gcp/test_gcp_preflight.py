@@ -21,6 +21,7 @@ PARAMS = {"project": "corp-network-hub", "request_timeout": 5, "retries": 1}
 class Response:
     def __init__(self, status, body=None):
         self.status_code = status
+        self.headers = {}
         self._body = body
         self.content = b"" if body is None else json.dumps(body).encode()
         self.text = self.content.decode()
@@ -81,15 +82,47 @@ def test_a_malformed_project_is_refused_before_any_request(value):
     assert c.session.requests == [] and "GCP_PROJECT" in err.value.message
 
 
+def bounded(answers, **params):
+    """The connection the preflight builds (busy retries apart from connect retries), on a fake session."""
+    p = dict(PARAMS, **params)
+    c = gc.GcpConnection(dict(p, retries=8, connect_retries=p["retries"]), session=Session(answers),
+                         sleep=lambda s: None)
+    return c, p
+
+
 def test_an_unreachable_endpoint_is_retried_as_asked_then_named():
     failure = requests.exceptions.ConnectionError("Connection refused")
-    c, p = conn([failure, failure], compute_endpoint="http://127.0.0.1:9/compute/v1/")
+    c, p = bounded([failure, failure], compute_endpoint="http://127.0.0.1:9/compute/v1/")
     with pytest.raises(ApiError) as err:
         project(p, c)
     assert len(c.session.requests) == 2  # retries=1: two attempts, no more
     assert "the compute endpoint http://127.0.0.1:9/compute/v1/ did not answer" in err.value.message
     assert "GCP_COMPUTE_ENDPOINT" in err.value.message
     assert err.value.message.startswith("GCP preflight for project corp-network-hub:")
+
+
+def test_throttling_is_waited_out_apart_from_the_connect_retries():
+    throttled = Response(429, {"error": {"code": 429, "message": "slow", "errors": [{"reason": "rateLimitExceeded"}]}})
+    failure = requests.exceptions.ConnectionError("reset")
+    c, p = bounded([throttled] * 5 + [failure, Response(200, {"name": "corp-network-hub", "id": "1"}),
+                                      Response(200, {})], retries=1)
+    assert project(p, c)["project"] == "corp-network-hub"
+    assert len(c.session.requests) == 8
+
+
+def test_the_preflight_builds_its_connection_with_split_retry_budgets(monkeypatch):
+    built = {}
+
+    class Recording(gc.GcpConnection):
+        def __init__(self, params, **kw):
+            built.update(params)
+            super().__init__(params, session=Session([Response(200, {"name": "corp-network-hub"}),
+                                                      Response(200, {})]), **kw)
+
+    monkeypatch.setattr("ansible_collections.cloudnet.privatelink.plugins.module_utils._gcp.preflight.GcpConnection",
+                        Recording)
+    project(dict(PARAMS, retries=2))
+    assert (built["retries"], built["connect_retries"], built["request_timeout"]) == (8, 2, 5)
 
 
 @pytest.mark.parametrize("status, fragment", [(401, "GCP_SERVICE_ACCOUNT_FILE"), (403, "project / GCP_PROJECT")])
