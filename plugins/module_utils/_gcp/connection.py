@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import os
 import time
 import uuid
@@ -144,7 +145,7 @@ def retry_delay(retry_after, backoff: float, cap: float = RETRY_AFTER_CAP, now=N
                 wait = when.timestamp() - (time.time() if now is None else now)
             except (TypeError, ValueError, IndexError, OverflowError):
                 wait = None
-    if wait is None or wait != wait:  # absent, unparsable or NaN
+    if wait is None or math.isnan(wait):  # absent or unparsable
         return backoff
     return min(cap, max(backoff, wait))
 
