@@ -306,7 +306,7 @@ def check_gcp_tunnels_pair_with_the_tgw_vpn(clouds: Clouds):
     interfaces = {i.name: i for i in router.interfaces}
     assert len(peers) == 4 and len(interfaces) == 4
     tunnels = clouds.compute("VpnTunnels")
-    assert len([t for t in tunnels.list(project=project, region=GCP_REGION)]) == 4
+    assert len(list(tunnels.list(project=project, region=GCP_REGION))) == 4
     for k, vpn in enumerate(links):
         for j, tunnel in enumerate(vpn["Options"]["TunnelOptions"]):
             name = f"gcp-hub-aws-{k}-{j}"

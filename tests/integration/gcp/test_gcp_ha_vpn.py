@@ -126,8 +126,8 @@ def test_label_changes_use_set_labels_with_the_current_fingerprint(module, compu
     assert module("gcp_ha_vpn", dict(args, labels={"team": "net"}))["changed"] is False
 
 
-def test_gateway_only_makes_the_gateway_first_then_the_full_call_builds_the_rest(four_pass, module, compute, gcp,
-                                                                                   network, uid):
+def test_gateway_only_makes_the_gateway_first_then_the_full_call_builds_the_rest(
+        four_pass, module, compute, gcp, network, uid):
     # On a fresh network the gateway's interface IPs are needed (by AWS) before the tunnels can be declared.
     first = {"name": f"vpn-{uid}", "region": REGION, "network": network, "topology": "itest", "gateway_only": True}
     made = four_pass("gcp_ha_vpn", first, "ha_vpn")
