@@ -36,6 +36,7 @@ MODULES = (
     "network_firewall_policies",
     "network_firewall_firewalls",
     "flow_logs",
+    "default_security_group_rules",
     "auth_error_formats",
 )
 
