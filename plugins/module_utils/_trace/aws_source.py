@@ -27,6 +27,8 @@ def _name_of(item: dict) -> str | None:
 def find_source(trace: Trace, spoke, src: dict) -> dict | None:
     """Resolve the source VPC, subnet and address; adds the ``source`` hop."""
     network, address, subnet_ref = src.get("network"), src.get("ip"), src.get("subnet")
+    if address:
+        trace.source["ip"] = address
     if network:
         vpcs = spoke.vpcs(vpc_ids=[network]) if network.startswith("vpc-") else spoke.vpcs(names=[network])
     else:

@@ -228,6 +228,11 @@ def security_group(trace, hub, dest: dict, source_ip, port: int, protocol: str, 
         if sources
         else f"{ids} has no rule admitting {protocol}/{port}"
     )
+    if any(str(src).startswith("sg-") for src in decision["sources"]):
+        text += (
+            " (members of the listed groups are admitted: if the source carries one, say so with "
+            "-e trace_security_groups or source.security_group_ids)"
+        )
     return trace.add("security_group", ids, text, False, decision, fix)
 
 
