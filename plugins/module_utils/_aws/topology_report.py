@@ -72,7 +72,7 @@ def route_tables(state: AwsTraceState, tgw_id: str, attachments: dict) -> list:
 
 
 def endpoints_of(state: AwsTraceState, vpc_id: str) -> list:
-    found = [e for e in state._endpoints(vpc_id)]  # pylint: disable=protected-access
+    found = state.endpoints(vpc_id)
     return sorted(
         (
             {

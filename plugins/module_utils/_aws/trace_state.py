@@ -144,6 +144,10 @@ class AwsTraceState:
         found = self.conn.paginate("ec2", "describe_vpc_endpoints", "VpcEndpoints", **kwargs)
         return [e for e in found if str(e.get("State", "")).lower() not in _GONE]
 
+    def endpoints(self, vpc_id: str | None = None) -> list:
+        """Live endpoints of a VPC (of the region without one)."""
+        return self._endpoints(vpc_id)
+
     def interface_endpoints(self, vpc_id: str) -> list:
         return [e for e in self._endpoints(vpc_id) if e.get("VpcEndpointType") == "Interface"]
 
@@ -159,7 +163,9 @@ class AwsTraceState:
         for ep in self._endpoints():
             for entry in ep.get("DnsEntries") or []:
                 if r53.dns_name(entry.get("DnsName") or "").lower() == want:
-                    zonal = next((z for z in self._zones_of(ep) if want.split(".")[0].endswith("-" + z)), None)
+                    zonal = next(
+                        (z for z in self._zones_of(ep) if want.split(".", maxsplit=1)[0].endswith("-" + z)), None
+                    )
                     return ep, zonal
         return None, None
 
