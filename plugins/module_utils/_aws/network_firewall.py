@@ -12,6 +12,7 @@ nothing without them is changed or deleted. The firewall itself lives in ``netwo
 
 from __future__ import annotations
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import PROTECTED, desired_tags
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
@@ -270,8 +271,9 @@ class RuleGroupManager:
                 "Tags": tag_dict_to_list(tags)}
         if p.get("description"):
             args["Description"] = p["description"]
+        made = CreateOnce(self.conn, lambda: describe_rule_group(self.conn, name=p["name"]))  # a lost answer
         out = self.changes.do("create", f"rule-group/{p['name']}",
-                              lambda: self.conn.call("network-firewall", "create_rule_group", **args), rules=len(rules))
+                              lambda: made.call("network-firewall", "create_rule_group", **args), rules=len(rules))
         after = {"rule_group_name": p["name"], "rule_group_arn": None, "rule_group_id": None, "type": "STATEFUL",
                  "capacity": capacity, "description": p.get("description"), "rule_order": doc[
                      "StatefulRuleOptions"]["RuleOrder"], "rules": rules_view(rules), "tags": tags}
@@ -367,8 +369,9 @@ class PolicyManager:
         args = {"FirewallPolicyName": self.p["name"], "FirewallPolicy": doc, "Tags": tag_dict_to_list(tags)}
         if self.p.get("description"):
             args["Description"] = self.p["description"]
+        made = CreateOnce(self.conn, lambda: describe_policy(self.conn, name=self.p["name"]))  # a lost answer
         out = self.changes.do("create", f"firewall-policy/{self.p['name']}",
-                              lambda: self.conn.call("network-firewall", "create_firewall_policy", **args),
+                              lambda: made.call("network-firewall", "create_firewall_policy", **args),
                               rule_groups=len(doc["StatefulRuleGroupReferences"]))
         resp = (out or {}).get("FirewallPolicyResponse") or {}
         after = self._predicted(doc, tags, resp.get("FirewallPolicyArn"), resp.get("FirewallPolicyId"))

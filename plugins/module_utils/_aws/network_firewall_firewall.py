@@ -17,6 +17,7 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.network_
     reconcile_tags,
     require_owned,
 )
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import desired_tags
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
@@ -181,7 +182,8 @@ class FirewallManager:
         if p.get("description"):
             args["Description"] = p["description"]
         out = self.changes.do("create", f"firewall/{p['name']}",
-                              lambda: self.conn.call("network-firewall", "create_firewall", **args),
+                              lambda: CreateOnce(self.conn, lambda: describe_firewall(self.conn, name=p["name"]))
+                              .call("network-firewall", "create_firewall", **args),
                               subnets=sorted(azs))
         if out:
             created = self._wait_ready(out["Firewall"]["FirewallArn"])

@@ -185,7 +185,7 @@ def test_validate_subnets_maps_azs():
 def stubbed(service="network-firewall"):
     client = boto3.client(service, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     conn = AwsConnection({"region": "us-east-1"})
-    conn._clients[service] = client
+    conn._clients[service] = conn._clients[f"{service}:once"] = client  # and CreateOnce's single-attempt client
     return conn, Stubber(client)
 
 
@@ -289,3 +289,20 @@ def test_description_change_uses_update_firewall_description_with_the_token():
         result = fwm.FirewallManager(conn, params, False).ensure()
     stub.assert_no_pending_responses()
     assert [op["action"] for op in result["operations"]] == ["update_description"]
+
+
+def test_a_rule_group_create_whose_answer_was_lost_is_found_by_name_not_made_again(monkeypatch):
+    """CreateRuleGroup takes no token: after a 500 the group is looked up by its (unique) name first."""
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    conn, stub = stubbed()
+    rules = nf.flows_to_rules([flow()])
+    stub.add_client_error("describe_rule_group", "ResourceNotFoundException", expected_params={
+        "RuleGroupName": "allow", "Type": "STATEFUL"})
+    stub.add_client_error("create_rule_group", "InternalServerError", http_status_code=500)
+    stub.add_response("describe_rule_group", group_answer(OWN + [{"Key": "team", "Value": "net"}], rules),
+                      {"RuleGroupName": "allow", "Type": "STATEFUL"})
+    with stub:
+        result = nf.RuleGroupManager(conn, group_params(), False).ensure()
+    stub.assert_no_pending_responses()
+    assert [op["action"] for op in result["operations"]] == ["create"]
+    assert result["rule_group"]["rule_group_arn"] == ARN
