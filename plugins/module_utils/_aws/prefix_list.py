@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import DoneIfRetried
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
@@ -185,9 +186,11 @@ class PrefixListManager:
     def _modify(self, pl_id: str, version: int, **changes):
         args = {k: v for k, v in changes.items() if v is not None}
         self._wait(pl_id)
+        # Retried after its answer was lost, the modify meets the version it made: done, not a failure.
         self.changes.do("modify", pl_id,
-                        lambda: self.conn.call("ec2", "modify_managed_prefix_list", PrefixListId=pl_id,
-                                               CurrentVersion=version, PrefixListName=self.p["name"], **args),
+                        lambda: DoneIfRetried(self.conn, ("PrefixListVersionMismatch",)).call(
+                            "ec2", "modify_managed_prefix_list", PrefixListId=pl_id, CurrentVersion=version,
+                            PrefixListName=self.p["name"], **args),
                         **args)
 
     def _absent(self, have) -> dict:
