@@ -316,6 +316,12 @@ def test_cost_estimate_counts_come_from_the_cloud_and_show_their_formula(cloud, 
     assert "2026-05" in report["text"]
 
 
+def test_report_of_an_unchanged_cloud_is_the_same_file(cloud, report):
+    playbook(cloud, "playbooks/report.yml")
+    assert (cloud["reports"] / "topology-sandbox.html").read_text() == report["text"]
+    assert json.loads((cloud["reports"] / "topology-sandbox.json").read_text()) == report["data"]
+
+
 def test_paths_table_matches_the_traces(report):
     paths = {(p["host"], p["service"]["name"]): p for p in report["data"]["regions"][0]["paths"]}
     assert paths[("app-payments", "ssm")]["reachable"] is True
