@@ -339,6 +339,17 @@ class AwsTraceState:
             Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
         )
 
+    @_cached
+    def tgw_propagations(self, table_id: str) -> list:
+        """Attachment ids propagating into a transit gateway route table."""
+        found = self.conn.paginate(
+            "ec2",
+            "get_transit_gateway_route_table_propagations",
+            "TransitGatewayRouteTablePropagations",
+            TransitGatewayRouteTableId=table_id,
+        )
+        return [p["TransitGatewayAttachmentId"] for p in found if p.get("State") in ("enabled", "enabling")]
+
     def prefix_lists_of_tgw_routes(self, table_id: str) -> dict:
         ids = {r["PrefixListId"] for r in self.tgw_routes(table_id) if r.get("PrefixListId")}
         return {pl: self.prefix_list_entries(pl) for pl in sorted(ids)}

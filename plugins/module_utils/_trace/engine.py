@@ -92,6 +92,7 @@ def destination_checks(
     tgw_id: str | None,
     entry_id: str | None,
     back_to,
+    expect_ids=(),
 ) -> None:
     """Return path, security group, network ACLs and the endpoint itself."""
     if tgw_id and dest["vpc_id"] != source.get("vpc_id"):
@@ -123,6 +124,7 @@ def destination_checks(
                     f"the source attachment {entry_id}",
                     ctx,
                     direction="return",
+                    expect_ids=expect_ids,
                 )
     transit.security_group(trace, hub, dest, source["ip"], target["port"], target["protocol"], ctx)
     if source.get("cloud") == "aws":

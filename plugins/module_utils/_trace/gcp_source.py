@@ -167,10 +167,15 @@ def gcp_route(trace: Trace, gcp, source: dict, dest_ip: str) -> dict | None:
         return None
     best = sorted(candidates, key=lambda c: (-prefixlen(c["dest"]), c["priority"]))[0]
     ok = bool(best["tunnel"])
+    hop = str(best["next_hop"] or "")
+    hop = "/".join(hop.split("/")[-2:]) if "/" in hop else hop
+    text = f"{best['dest']} ({best['kind']}, priority {best['priority']}) -> {hop}"
+    if not ok:
+        text += f": traffic to {dest_ip} does not go to a VPN tunnel"
     trace.add(
         "route:source",
         best["name"],
-        f"{best['dest']} ({best['kind']}, priority {best['priority']}) -> {best['next_hop']}",
+        text,
         ok,
         best,
         fix,

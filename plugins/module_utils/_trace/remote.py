@@ -31,8 +31,8 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._trace.remote
 # --- the AWS side of the VPN ------------------------------------------------------------------------
 
 
-def vpn_attachments(trace: Trace, hub, remote_ips: list, tunnel_peer: str | None, ctx: dict) -> list:
-    """``vpn`` hop: the TGW VPN connections whose customer gateway is the remote gateway; their attachments."""
+def vpn_lookup(hub, remote_ips: list, tunnel_peer: str | None = None) -> tuple[list, list]:
+    """(TGW VPN connections whose customer gateway is the remote gateway, their attachments)."""
     cgws = hub.customer_gateways()
     vpns = [
         v
@@ -44,13 +44,19 @@ def vpn_attachments(trace: Trace, hub, remote_ips: list, tunnel_peer: str | None
         vpns = [
             v for v in vpns if tunnel_peer in {t.get("OutsideIpAddress") for t in v.get("VgwTelemetry") or []}
         ] or vpns
+    by_vpn = {a["ResourceId"]: a for a in hub.tgw_attachments_of("vpn")}
+    return vpns, [by_vpn[v["VpnConnectionId"]] for v in vpns if v["VpnConnectionId"] in by_vpn]
+
+
+def vpn_hop(trace: Trace, vpns: list, atts: list, remote_ips: list, ctx: dict) -> bool:
+    """``vpn``: a transit gateway VPN of the remote gateway is available with at least one tunnel up."""
     fix = transit.run_site(
         ctx.get("services_host"),
         "cross_cloud_aws",
         "create the customer gateways and transit gateway VPNs for the remote gateway's public addresses",
     )
     if not vpns:
-        trace.add(
+        return trace.add(
             "vpn",
             ", ".join(remote_ips) or "?",
             "no transit gateway VPN has the remote gateway "
@@ -59,23 +65,28 @@ def vpn_attachments(trace: Trace, hub, remote_ips: list, tunnel_peer: str | None
             {},
             fix,
         )
-        return []
-    by_vpn = {a["ResourceId"]: a for a in hub.tgw_attachments_of("vpn")}
-    atts = [by_vpn[v["VpnConnectionId"]] for v in vpns if v["VpnConnectionId"] in by_vpn]
     up = sum(1 for v in vpns for t in v.get("VgwTelemetry") or [] if t.get("Status") == "UP")
     tunnels = sum(len(v.get("VgwTelemetry") or []) for v in vpns)
     state = {v["VpnConnectionId"]: v.get("State") for v in vpns}
-    ok = bool(atts) and any(s == "available" for s in state.values())
-    trace.add(
+    available = bool(atts) and any(s == "available" for s in state.values())
+    decision = (
+        f"{len(vpns)} VPN(s) {', '.join(sorted(set(state.values())))}, {up}/{tunnels} tunnels up, attachments "
+        f"{', '.join(a['TransitGatewayAttachmentId'] for a in atts) or 'none'}"
+    )
+    if available and not up:
+        decision += "; with every tunnel down nothing crosses"
+        fix = (
+            "bring a tunnel up: the pre-shared keys and inside addresses must match on both sides "
+            "(cross_cloud_pre_shared_keys), and the remote gateway's connections must be connected"
+        )
+    return trace.add(
         "vpn",
         ", ".join(sorted(state)),
-        f"{len(vpns)} VPN(s) {', '.join(sorted(set(state.values())))}, "
-        f"{up}/{tunnels} tunnels up, attachments {', '.join(a['TransitGatewayAttachmentId'] for a in atts)}",
-        ok,
-        {"vpn_connections": state, "tunnels_up": up},
+        decision,
+        available and up > 0,
+        {"vpn_connections": state, "tunnels_up": up, "tunnels": tunnels},
         fix,
     )
-    return atts if ok else []
 
 
 def resolver_answer(trace: Trace, hub, targets: list, source: dict, target: dict, ctx: dict):
@@ -163,10 +174,12 @@ def trace_remote(readers: dict, request: dict, target: dict, ctx: dict) -> dict:
             if last_segment(g.get("network")) == source["network"]
             for i in g.get("vpnInterfaces") or []
         ]
-    atts = vpn_attachments(trace, hub, remote_ips, peer, ctx) if routed else []
+    vpns, atts = vpn_lookup(hub, remote_ips, peer)
+    through = routed and vpn_hop(trace, vpns, atts, remote_ips, ctx)
+    ids = [a["TransitGatewayAttachmentId"] for a in atts]
     tgw_id = atts[0]["TransitGatewayId"] if atts else ctx.get("tgw_id")
-    entry = atts[0]["TransitGatewayAttachmentId"] if atts else None
-    if entry:
+    entry = ids[0] if ids else None
+    if through and entry:
         transit.walk(
             trace,
             hub,
@@ -176,10 +189,6 @@ def trace_remote(readers: dict, request: dict, target: dict, ctx: dict) -> dict:
             f"the services VPC {dest['vpc_id']}",
             ctx,
         )
-    back_to = (
-        transit.arrived_at_any([a["TransitGatewayAttachmentId"] for a in atts])
-        if atts
-        else (lambda att: att.get("ResourceType") == "vpn")
-    )
-    engine.destination_checks(trace, hub, hub, source, dest, target, ctx, tgw_id, entry, back_to)
+    back_to = transit.arrived_at_any(ids) if ids else (lambda att: att.get("ResourceType") == "vpn")
+    engine.destination_checks(trace, hub, hub, source, dest, target, ctx, tgw_id, entry, back_to, expect_ids=ids)
     return trace.result()

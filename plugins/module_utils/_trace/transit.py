@@ -29,11 +29,15 @@ def _attachment_label(att: dict | None) -> str:
     return f"{att.get('TransitGatewayAttachmentId')} ({att.get('ResourceType')} {att.get('ResourceId')})"
 
 
-def walk(trace, hub, entry_id: str, address, arrived, want: str, ctx: dict, direction: str = "forward") -> bool:
+def walk(
+    trace, hub, entry_id: str, address, arrived, want: str, ctx: dict, direction: str = "forward", expect_ids=()
+) -> bool:
     """Follow transit route tables from attachment ``entry_id`` towards ``address``.
 
     ``arrived(attachment) -> bool`` says whether an attachment is the wanted exit; ``want`` describes it for
     messages. An attachment of the declared inspection VPC is followed through the firewall and on.
+    ``expect_ids`` are the attachments whose propagation should have put the route there (a VPN's routes
+    only exist while BGP advertises them).
     """
     name = "transit:route" if direction == "forward" else "transit:return"
     current = entry_id
@@ -55,6 +59,18 @@ def walk(trace, hub, entry_id: str, address, arrived, want: str, ctx: dict, dire
         label = f"{table_id} ({table.get('name') or 'unnamed'})"
         choice = routing.select_tgw_route(hub.tgw_routes(table_id), address, hub.prefix_lists_of_tgw_routes(table_id))
         if choice is None:
+            propagating = sorted(set(expect_ids) & set(hub.tgw_propagations(table_id)))
+            if propagating:
+                return trace.add(
+                    name,
+                    label,
+                    f"no route to {address} in {label}, although {', '.join(propagating)} propagate into it: "
+                    "nothing was learned (a VPN's routes exist only while BGP advertises them)",
+                    False,
+                    {"route_table_id": table_id, "entered_from": current, "propagating": propagating},
+                    "bring the VPN tunnels and their BGP sessions up, and have the remote side advertise its range "
+                    "(cross_cloud_cidr); then trace again",
+                )
             return trace.add(
                 name,
                 label,

@@ -310,6 +310,26 @@ def _aws(change):
     return s
 
 
+def _propagated_without_routes(s):
+    s["tgw_routes"][SERVICES_TABLE] = [
+        r for r in s["tgw_routes"][SERVICES_TABLE] if r["DestinationCidrBlock"] != "10.200.0.0/16"
+    ]
+    s["tgw_propagations"] = {SERVICES_TABLE: [ATT_AZ]}
+
+
+def _default_internet_route(d):
+    d["status"]["bestRoutes"] = []
+    d["routes"].append(
+        {
+            "name": "default-route-1",
+            "network": "projects/p/global/networks/gcp-hub",
+            "destRange": "0.0.0.0/0",
+            "priority": 1000,
+            "nextHopGateway": "projects/p/global/gateways/default-internet-gateway",
+        }
+    )
+
+
 REMOTE_BROKEN = [
     (
         "azure: ruleset not linked",
@@ -364,6 +384,27 @@ REMOTE_BROKEN = [
         {"aws": _aws(lambda s: s["tgw_routes"][SERVICES_TABLE].pop(1))},
         "transit:return",
         "cross_cloud_aws",
+    ),
+    (
+        "tunnels down",
+        "azure",
+        {"aws": _aws(lambda s: [t.update(Status="DOWN") for v in s["vpn_connections"] for t in v["VgwTelemetry"]])},
+        "vpn",
+        "pre-shared keys",
+    ),
+    (
+        "propagated but nothing learned",
+        "azure",
+        {"aws": _aws(_propagated_without_routes)},
+        "transit:return",
+        "BGP",
+    ),
+    (
+        "gcp: default route to the internet",
+        "gcp",
+        {"remote": _gcp(_default_internet_route)},
+        "route:source",
+        "BGP",
     ),
     (
         "gcp: zone not visible",

@@ -400,6 +400,9 @@ class FakeReader:
     def tgw_route_table(self, table_id):
         return self.s["tgw_tables"].get(table_id)
 
+    def tgw_propagations(self, table_id):
+        return self.s.get("tgw_propagations", {}).get(table_id, [])
+
     def tgw_routes(self, table_id):
         return self.s["tgw_routes"].get(table_id, [])
 
