@@ -191,7 +191,9 @@ def test_pending_attachment_cannot_be_associated_or_propagated_until_available()
             for _ in range(2)
         ]
         assert reads == ["pending", "available"]
-        ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=att_id)
+        ec2.associate_transit_gateway_route_table(
+            TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=att_id
+        )
         ec2.enable_transit_gateway_route_table_propagation(
             TransitGatewayRouteTableId=table_id, TransitGatewayAttachmentId=att_id
         )

@@ -52,6 +52,10 @@ def test_an_endpoint_left_pending_by_a_stopped_run_is_waited_for_without_changes
 def test_the_create_carries_a_deterministic_client_token():
     """A create retried after its answer was lost (or re-run after a kill) is answered with the same endpoint."""
     tokens = []
+
+    def record(params, **_kwargs):
+        tokens.append(params["ClientToken"])
+
     for _run in range(2):
         conn, stub = stubbed()
         stub.add_response("describe_vpc_endpoints", {"VpcEndpoints": []})
@@ -60,10 +64,7 @@ def test_the_create_carries_a_deterministic_client_token():
                            "SubnetIds": [SUBNET], "SecurityGroupIds": [SG], "PrivateDnsEnabled": False,
                            "TagSpecifications": ANY, "ClientToken": ANY})
         stub.add_response("describe_vpc_endpoints", {"VpcEndpoints": [endpoint("available")]})
-        seen = []
-        conn._clients["ec2"].meta.events.register(
-            "provide-client-params.ec2.CreateVpcEndpoint", lambda params, **kw: seen.append(params["ClientToken"]))
+        conn._clients["ec2"].meta.events.register("provide-client-params.ec2.CreateVpcEndpoint", record)
         with stub:
             ve.VpcEndpointManager(conn, params(), False).ensure()
-        tokens += seen
     assert len(tokens) == 2 and tokens[0] == tokens[1] and len(tokens[0]) <= 64
