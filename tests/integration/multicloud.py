@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import boto3
@@ -119,7 +120,10 @@ def three_clouds(state: Path):
 
 
 def playbook(clouds: Clouds, name: str, *extra: str) -> str:
-    cmd = [str(BIN / "ansible-playbook"), name, "-i", INVENTORY, "-e", f"@{clouds.seed_vars}", *extra]
+    # The topology report goes to this sandbox's directory: playbook runs of other sandboxes with the same
+    # topology name would otherwise rewrite the same file in the repository between this test's runs.
+    cmd = [str(BIN / "ansible-playbook"), name, "-i", INVENTORY, "-e", f"@{clouds.seed_vars}",
+           "-e", f"report_dir={clouds.state / 'reports'}", *extra]
     proc = subprocess.run(cmd, env=clouds.env, cwd=REPO, capture_output=True, text=True, timeout=1800, check=False)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-8000:]}\n{proc.stderr[-3000:]}"
     return proc.stdout
@@ -130,10 +134,108 @@ def recap(output: str) -> dict:
             for host, fields in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", output, flags=re.M)}
 
 
+def changed_tasks(output: str) -> list:
+    """``[(task, host), ...]`` for every task a run reported as changed."""
+    out, task = [], None
+    for line in output.splitlines():
+        if line.startswith("TASK ["):
+            task = line[6:].split("]", 1)[0]
+        found = re.match(r"^changed: \[([^\]]+)\]", line)
+        if found:
+            out.append((task, found.group(1)))
+    return out
+
+
 def changed_hosts(output: str) -> dict:
+    """``{host: changed count}`` of the hosts that changed something (the tasks are in the failure message)."""
     hosts = recap(output)
     assert {"azure-hub", "gcp-hub", "services-use1", "transit-use1"} <= set(hosts), hosts
-    return {h: v["changed"] for h, v in hosts.items() if v["changed"]}
+    changed = {h: v["changed"] for h, v in hosts.items() if v["changed"]}
+    assert changed == {} or changed_tasks(output), output[-3000:]
+    return changed
+
+
+# --- the throttled scenario, run beside the other multicloud test -------------------------------------
+
+THROTTLE_RATE = 0.2
+# The topology report is read-only and has no part in converging; test_site_multicloud.py runs it. Here it
+# would add a minute per run.
+NO_REPORT = ("-e", "cloudnet_report=false")
+
+
+def throttled_scenario(clouds: Clouds) -> dict:
+    """20% of the requests throttled in every emulator at once (each in its provider's real format), one
+    site.yml run; then, faults off, a second run. Returns both outputs, the faults fired and the writes."""
+    control = clouds.control
+    control["aws"].set_faults([{"kind": "throttle", "probability": THROTTLE_RATE}], seed=20)
+    control["azure"].add_fault("throttle", probability=THROTTLE_RATE, retry_after=1)
+    control["gcp"].add_fault("rate_limit", probability=THROTTLE_RATE, seed=20)
+    clouds.reset_calls()
+    try:
+        first = playbook(clouds, "site.yml", *NO_REPORT)
+        fired = {
+            "aws": control["aws"].summary()["faulted"],
+            "azure": sum(1 for c in control["azure"].calls() if c.get("fault") == "throttle"),
+            "gcp": sum(1 for c in control["gcp"].calls() if c.get("status") == 429),
+        }
+        totals = {"aws": control["aws"].summary()["total"], "azure": control["azure"].summary()["total"],
+                  "gcp": len(control["gcp"].calls())}
+    finally:
+        for cloud in ("aws", "azure", "gcp"):
+            control[cloud].clear_faults()
+    clouds.reset_calls()
+    second = playbook(clouds, "site.yml", *NO_REPORT)
+    return {"clouds": clouds, "first": first, "fired": fired, "totals": totals, "second": second,
+            "writes": clouds.mutating_calls()}
+
+
+class Background:
+    """``scenario(clouds)`` on a three-cloud sandbox of its own in a thread; the sandbox stays up (for the
+    tests that read it back) until :meth:`release`. The two multicloud test modules overlap this way: each
+    spends much of its time waiting on retries, polls and module start-up, so together they fit the budget."""
+
+    def __init__(self, state: Path, scenario):
+        self._ready = threading.Event()
+        self._release = threading.Event()
+        self.result, self.error = None, None
+        self.thread = threading.Thread(target=self._run, args=(state, scenario), name="multicloud-background",
+                                       daemon=True)
+        self.thread.start()
+
+    def _run(self, state: Path, scenario):
+        try:
+            with three_clouds(state) as clouds:
+                try:
+                    self.result = scenario(clouds)
+                except BaseException as exc:  # noqa: BLE001 - handed to the test that waits for it
+                    self.error = exc
+                self._ready.set()
+                self._release.wait()
+        except BaseException as exc:  # noqa: BLE001 - the sandbox did not start or stop
+            self.error = self.error or exc
+        finally:
+            self._ready.set()
+
+    def wait(self):
+        self._ready.wait()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def release(self):
+        self._release.set()
+        self.thread.join(timeout=300)
+
+
+_BACKGROUND: dict = {}
+
+
+def background_throttled(config, tmp_path_factory) -> Background:
+    """The throttled scenario, started on the first call (and stopped at the latest when the session ends)."""
+    if "throttled" not in _BACKGROUND:
+        _BACKGROUND["throttled"] = Background(tmp_path_factory.mktemp("multicloud-faults"), throttled_scenario)
+        config.add_cleanup(_BACKGROUND["throttled"].release)
+    return _BACKGROUND["throttled"]
 
 
 # --- AWS ---------------------------------------------------------------------------------------------
