@@ -38,7 +38,17 @@ def candidates(name: str, zones: list, local_endpoints: list, rules: list) -> li
             if dns_name(name) == domain or (wildcard and in_domain(name, domain)):
                 out.append({"kind": "endpoint", "domain": domain, "endpoint": ep})
                 break
-    return sorted(out, key=lambda c: (-_labels(c["domain"]), c["kind"] != "rule"))
+
+    def key(c):
+        ident = (
+            (c.get("rule") or {}).get("rule_id")
+            or (c.get("zone") or {}).get("zone_id")
+            or (c.get("endpoint") or {}).get("endpoint_id")
+            or ""
+        )
+        return (-_labels(c["domain"]), c["kind"] != "rule", c["kind"], c["domain"], ident)
+
+    return sorted(out, key=key)
 
 
 def lookup(zone_name: str, rrsets: list, qname: str) -> dict | None:

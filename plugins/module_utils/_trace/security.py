@@ -35,41 +35,34 @@ def _port_matches(rule: dict, port: int) -> bool:
 def sg_admits(
     groups: list, source_ip, port: int, protocol: str = "tcp", prefix_lists: dict | None = None, source_groups=()
 ) -> dict:
-    """``{admitted, rule, group_id, sources}``: the first ingress rule admitting the packet, and every source seen."""
-    seen = []
+    """``{admitted, rule, group_id, sources}``: a rule admitting the packet, and every source admitted on that
+    protocol and port (sorted, so the answer does not depend on the order AWS lists the rules in)."""
+    sources, matches = set(), []
     for group in groups or []:
+        gid = group.get("GroupId")
         for rule in group.get("IpPermissions") or []:
             if not _proto_matches(rule.get("IpProtocol", "-1"), protocol) or not _port_matches(rule, port):
                 continue
-            for r in rule.get("IpRanges") or []:
-                seen.append(r.get("CidrIp"))
-                if contains(r.get("CidrIp"), source_ip):
-                    return {
-                        "admitted": True,
-                        "group_id": group.get("GroupId"),
-                        "rule": f"{r['CidrIp']}",
-                        "sources": seen,
-                    }
-            for r in rule.get("Ipv6Ranges") or []:
-                seen.append(r.get("CidrIpv6"))
-                if contains(r.get("CidrIpv6"), source_ip):
-                    return {"admitted": True, "group_id": group.get("GroupId"), "rule": r["CidrIpv6"], "sources": seen}
+            for r in (rule.get("IpRanges") or []) + (rule.get("Ipv6Ranges") or []):
+                cidr = r.get("CidrIp") or r.get("CidrIpv6")
+                sources.add(cidr)
+                if contains(cidr, source_ip):
+                    matches.append((gid, cidr))
             for r in rule.get("PrefixListIds") or []:
                 pl_id = r.get("PrefixListId")
-                seen.append(pl_id)
+                sources.add(pl_id)
                 entry = next((c for c in (prefix_lists or {}).get(pl_id, []) if contains(c, source_ip)), None)
                 if entry:
-                    return {
-                        "admitted": True,
-                        "group_id": group.get("GroupId"),
-                        "rule": f"{pl_id} ({entry})",
-                        "sources": seen,
-                    }
+                    matches.append((gid, f"{pl_id} ({entry})"))
             for r in rule.get("UserIdGroupPairs") or []:
-                seen.append(r.get("GroupId"))
+                sources.add(r.get("GroupId"))
                 if r.get("GroupId") in source_groups:
-                    return {"admitted": True, "group_id": group.get("GroupId"), "rule": r["GroupId"], "sources": seen}
-    return {"admitted": False, "group_id": None, "rule": None, "sources": [s for s in seen if s]}
+                    matches.append((gid, r["GroupId"]))
+    listed = sorted(s for s in sources if s)
+    if not matches:
+        return {"admitted": False, "group_id": None, "rule": None, "sources": listed}
+    group_id, rule = sorted(matches)[0]
+    return {"admitted": True, "group_id": group_id, "rule": rule, "sources": listed}
 
 
 def nacl_decision(acl: dict | None, egress: bool, address, port: int, protocol: str = "tcp") -> dict:

@@ -291,3 +291,28 @@ def test_service_target(service, name, service_name, fqdn, port):
 def test_small_helpers():
     assert first_host("10.2.0.0/24") == "10.2.0.4"
     assert in_domain("a.b.example.com.", "Example.com") and not in_domain("badexample.com", "example.com")
+
+
+def test_security_group_answer_does_not_depend_on_rule_order():
+    ranges = [{"CidrIp": c} for c in ("10.3.0.0/16", "10.1.0.0/16", "10.0.0.0/8")]
+    one = {
+        "GroupId": "sg-1",
+        "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": ranges}],
+    }
+    other = {
+        "GroupId": "sg-1",
+        "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": list(reversed(ranges))}],
+    }
+    assert sg.sg_admits([one], "10.1.2.3", 443) == sg.sg_admits([other], "10.1.2.3", 443)
+    assert sg.sg_admits([one], "10.1.2.3", 443)["sources"] == ["10.0.0.0/8", "10.1.0.0/16", "10.3.0.0/16"]
+
+
+def test_resolver_candidates_do_not_depend_on_listing_order():
+    zones = [{"zone_id": "Z2", "name": "example.com"}, {"zone_id": "Z1", "name": "example.com"}]
+    rules = [
+        {"rule_id": "r2", "domain": "example.com", "rule_type": "FORWARD"},
+        {"rule_id": "r1", "domain": "example.com", "rule_type": "FORWARD"},
+    ]
+    a = dns.candidates("a.example.com", zones, [], rules)
+    b = dns.candidates("a.example.com", list(reversed(zones)), [], list(reversed(rules)))
+    assert a == b and a[0]["rule"]["rule_id"] == "r1"
