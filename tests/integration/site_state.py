@@ -240,7 +240,9 @@ def problems(snap: dict, want: dict, seed: dict, zone_names: dict) -> list[str]:
     """Every difference between the cloud and the declaration; an empty list means converged, no duplicates."""
     out: list[str] = []
     topo = want["topology"]
-    by_name = lambda items, name: [i for i in items if _tags(i).get("Name") == name]  # noqa: E731
+
+    def by_name(items, name):
+        return [i for i in items if _tags(i).get("Name") == name]
 
     # Transit gateway and its route tables: nothing the seed has, so every live one must be ours and single.
     tgw = _one(snap["transit_gateways"], "transit gateway (any)", out)
@@ -307,7 +309,7 @@ def problems(snap: dict, want: dict, seed: dict, zone_names: dict) -> list[str]:
         out.append(f"{len(ours)} managed endpoints, {len(endpoints)} declared")
 
     # Attachments: one per VPC (services + spokes), associated and propagated as segmentation says.
-    spokes = {name: spec for name, spec in want["spokes"].items()}
+    spokes = dict(want["spokes"])
     spoke_vpcs = {name: seed["spokes"][name]["vpc_id"] for name in spokes}
     expect = {vpc_id: ("services", "spokes")} | {v: ("spokes", "services") for v in spoke_vpcs.values()}
     if len(snap["attachments"]) != len(expect):

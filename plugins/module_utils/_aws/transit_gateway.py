@@ -229,6 +229,7 @@ class TransitGatewayManager:
         args = {"Options": options, "TagSpecifications": tag_specification("transit-gateway", tags)}
         if self.p.get("description"):
             args["Description"] = self.p["description"]
+
         def find():
             found = self._existing()
             return {"TransitGateway": found} if found else None

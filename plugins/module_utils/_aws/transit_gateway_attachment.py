@@ -217,6 +217,7 @@ class VpcAttachmentManager:
             "Options": options,
             "TagSpecifications": tag_specification("transit-gateway-attachment", tags),
         }
+
         def find():
             found = self._existing()
             if found is None or not is_managed(tag_list_to_dict(found.get("Tags")), self.p["topology"]):

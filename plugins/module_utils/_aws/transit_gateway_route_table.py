@@ -259,6 +259,7 @@ class RouteTableManager:
                 "TransitGatewayId": self.p["transit_gateway_id"],
                 "TagSpecifications": tag_specification("transit-gateway-route-table", tags),
             }
+
             def find():
                 found = self._existing()
                 return {"TransitGatewayRouteTable": found} if found else None

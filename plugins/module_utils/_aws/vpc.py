@@ -222,6 +222,7 @@ class VpcManager:
 
     def _create(self, cidr: str):
         tags = desired_tags(self.p.get("tags"), self.p["topology"], self.p["name"])
+
         def find():
             found = describe_vpcs(self.conn, filters=ownership_filters(self.p["topology"], self.p["name"]))
             return {"Vpc": sorted(found, key=lambda v: v["VpcId"])[0]} if found else None
@@ -343,13 +344,11 @@ class VpcManager:
         }
         if item["availability_zone"]:
             args["AvailabilityZone"] = item["availability_zone"]
-        def find():
-            found = [
-                s
-                for s in describe_subnets(self.conn, vpc_id)
-                if s["CidrBlock"] == item["cidr"] and is_managed(tag_list_to_dict(s.get("Tags")), self.p["topology"])
-            ]
-            return {"Subnet": found[0]} if found else None
+
+        def find():  # the subnet a create whose answer was lost made: its CIDR, tagged for the topology
+            found = [s for s in describe_subnets(self.conn, vpc_id) if s["CidrBlock"] == item["cidr"]]
+            mine = [s for s in found if is_managed(tag_list_to_dict(s.get("Tags")), self.p["topology"])]
+            return {"Subnet": mine[0]} if mine else None
 
         out = self.changes.do(
             "create_subnet",

@@ -150,8 +150,8 @@ def test_a_closed_connection_is_an_unknown_outcome_looked_up_before_any_resend()
 
 def test_done_if_retried_takes_the_code_as_done_only_after_a_retry():
     conn, stub = stubbed()
-    perm = {"GroupId": "sg-0123456789abcdef0", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443,
-                                                                   "ToPort": 443}]}
+    rule = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}
+    perm = {"GroupId": "sg-0123456789abcdef0", "IpPermissions": [rule]}
     stub.add_client_error("authorize_security_group_ingress", "InvalidPermission.Duplicate",
                           response_meta={"RetryAttempts": 1})
     stub.add_client_error("authorize_security_group_ingress", "InvalidPermission.Duplicate",
