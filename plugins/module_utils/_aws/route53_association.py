@@ -181,9 +181,15 @@ class ZoneAssociationManager:
 
     def _associate_call(self, zid: str) -> dict:
         try:
-            return DoneIfRetried(self.conn, r53.ALREADY_ASSOCIATED).call(
+            out = DoneIfRetried(self.conn, r53.ALREADY_ASSOCIATED).call(
                 "route53", "associate_vpc_with_hosted_zone", HostedZoneId=zid, VPC=self.vpc,
                 Comment="cloudnet.privatelink")
+            if out is None and zid not in {s["HostedZoneId"] for s in r53.zones_by_vpc(
+                    self.conn, self.vpc["VPCId"], self.vpc["VPCRegion"])}:
+                # The retry met another zone of the same name on the VPC, not its own association.
+                raise ApiError("AWS route53", "AssociateVPCWithHostedZone", "ConflictingDomainExists",
+                               f"{self.vpc['VPCId']} is associated with another zone of this name")
+            return out
         except ApiError as err:
             if self.cross:  # never leave the authorization behind on failure
                 self.owner.call("route53", "delete_vpc_association_authorization", HostedZoneId=zid, VPC=self.vpc,

@@ -309,14 +309,19 @@ class EndpointZoneManager:
             return
         zid = r53.bare_zone_id(zone["HostedZone"]["Id"])
         vpc = {"VPCRegion": self.region, "VPCId": self.p["vpc_id"]}
-        out = self.changes.do(
-            "associate",
-            zid,
-            lambda: DoneIfRetried(self.conn, r53.ALREADY_ASSOCIATED).call(
+        def associate():
+            out = DoneIfRetried(self.conn, r53.ALREADY_ASSOCIATED).call(
                 "route53", "associate_vpc_with_hosted_zone", HostedZoneId=zid, VPC=vpc
-            ),
-            vpc_id=self.p["vpc_id"],
-        )
+            )
+            now = r53.get_zone(self.conn, zid) if out is None else None
+            if now is not None and not any(v.get("VPCId") == vpc["VPCId"] for v in now.get("VPCs", [])):
+                raise ConflictError(
+                    f"zone {zid}: {vpc['VPCId']} is associated with another private zone of the same name. "
+                    "Fix: disassociate that zone from the VPC first."
+                )
+            return out
+
+        out = self.changes.do("associate", zid, associate, vpc_id=self.p["vpc_id"])
         self._track(out, f"association of {self.p['vpc_id']} with {zid}")
         zone["VPCs"] = list(zone.get("VPCs", [])) + [vpc]
 

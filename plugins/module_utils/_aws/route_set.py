@@ -410,6 +410,17 @@ class RouteSetManager:
         out.update(to_set)
         return out
 
+    def _create(self, table_id: str, args: dict, dest: str, target: str):
+        out = create_route(self.conn, args)
+        if out is None:  # a retry met a route to dest: it is ours only if it has our target
+            tables = describe_route_tables(self.conn, ids=[table_id])
+            now = {route_destination(r): route_target(r) for t in tables for r in t.get("Routes") or []}
+            if now.get(dest) != target:
+                raise ConflictError(f"Route table {table_id}: a route to {dest} via {now.get(dest)} appeared while "
+                                    f"this run created one via {target}. Fix: remove that route, or set take_over: "
+                                    "true.", route_table_id=table_id, destination=dest, current_target=now.get(dest))
+        return out
+
     def _apply(self, table_id: str, tags: dict, static: dict, managed: set, plan: dict):
         # Record new destinations first, forget removed ones last: an interrupted run leaves no route
         # that the next run would take for foreign.
@@ -417,7 +428,7 @@ class RouteSetManager:
         tags = self._tag(table_id, tags, recorded | set(plan["create"]) | set(plan["claim"]))
         for dest, target in sorted(plan["create"].items()):
             args = route_args(table_id, dest, target)
-            self.changes.do("create_route", table_id, lambda a=args: create_route(self.conn, a),
+            self.changes.do("create_route", table_id, lambda a=args, d=dest, t=target: self._create(table_id, a, d, t),
                             destination=dest, route_target=target)
         for dest, target in sorted(plan["replace"].items()):
             args = route_args(table_id, dest, target)

@@ -340,3 +340,31 @@ def test_rendered_needs_no_connection():
     result = rs.RouteSetManager(None, params(state="rendered", config=config), False).ensure()
     assert result["rendered"][1]["parameters"]["NatGatewayId"] == "nat-0123456789abcdef0"
     assert result["route_tables"][0]["routes"] == [{"destination_cidr": A, "nat_gateway_id": "nat-0123456789abcdef0"}]
+
+
+def _create_retried_into_an_existing_route(stub, existing):
+    stub.add_response("describe_route_tables", {"RouteTables": [table([LOCAL, PROPAGATED])]}, {"RouteTableIds": [RTB]})
+    stub.add_response("create_tags", {}, {"Resources": [RTB], "Tags": [{"Key": "cloudnet:routes", "Value": C}]})
+    stub.add_client_error("create_route", "RouteAlreadyExists", response_meta={"RetryAttempts": 1})
+    stub.add_response("describe_route_tables", {"RouteTables": [table([LOCAL, PROPAGATED, existing], {C})]},
+                      {"RouteTableIds": [RTB]})
+
+
+def test_a_create_route_retried_after_its_lost_answer_is_done_when_the_route_is_ours():
+    conn, stub = stubbed()
+    _create_retried_into_an_existing_route(
+        stub, {"DestinationCidrBlock": C, "TransitGatewayId": TGW, "Origin": "CreateRoute", "State": "active"})
+    with stub:
+        result = rs.RouteSetManager(conn, params(config=[{"destination_cidr": C, "transit_gateway_id": TGW}]),
+                                    False).ensure()
+        stub.assert_no_pending_responses()
+    assert [op["action"] for op in result["operations"]] == ["tag", "create_route"]
+
+
+def test_a_route_with_another_target_met_by_a_retry_is_a_conflict_not_taken_over():
+    conn, stub = stubbed()
+    _create_retried_into_an_existing_route(
+        stub, {"DestinationCidrBlock": C, "GatewayId": IGW, "Origin": "CreateRoute", "State": "active"})
+    with stub, pytest.raises(ConflictError) as err:
+        rs.RouteSetManager(conn, params(config=[{"destination_cidr": C, "transit_gateway_id": TGW}]), False).ensure()
+    assert IGW in err.value.message and C in err.value.message
