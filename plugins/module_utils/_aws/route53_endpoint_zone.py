@@ -309,6 +309,7 @@ class EndpointZoneManager:
             return
         zid = r53.bare_zone_id(zone["HostedZone"]["Id"])
         vpc = {"VPCRegion": self.region, "VPCId": self.p["vpc_id"]}
+
         def associate():
             out = DoneIfRetried(self.conn, r53.ALREADY_ASSOCIATED).call(
                 "route53", "associate_vpc_with_hosted_zone", HostedZoneId=zid, VPC=vpc
