@@ -106,9 +106,14 @@ class ZoneAssociationManager:
         summaries = r53.zones_by_vpc(self.conn, self.vpc["VPCId"], self.vpc["VPCRegion"])
         associated = {s["HostedZoneId"]: s for s in summaries}
         self.cross = self.owner is not None and self.owner.account_id() != self.conn.account_id()
-        zones = {zid: self._read_zone(zid) for zid in listed}
         todo = plan(self.p["state"], listed, associated, self._purge_candidates(associated, listed))
-        blocked = [z for z in todo["disassociate"] if last_vpc(zones.get(z) or self._read_zone(z), self.vpc["VPCId"])]
+        # GetHostedZone only where ListHostedZonesByVPC does not answer: the name and owner of a zone not yet
+        # associated, and the VPC list of one to disassociate (the last VPC cannot be removed). An unchanged
+        # spoke costs one read whatever the number of zones.
+        zones = {zid: self._read_zone(zid) for zid in listed if zid not in associated}
+        for zid in todo["disassociate"]:
+            zones[zid] = self._read_zone(zid)
+        blocked = [z for z in todo["disassociate"] if last_vpc(zones[z], self.vpc["VPCId"])]
         if blocked and self.p["state"] == "absent":
             blocked_listed = [z for z in blocked if z in listed]
             if blocked_listed:

@@ -63,3 +63,30 @@ def test_a_retry_that_meets_another_zone_of_the_name_is_the_conflict_it_is():
     with pytest.raises(ConflictError) as err:
         ZoneAssociationManager(conn, params(), False).ensure()
     assert "another private zone of the same name" in err.value.message
+
+
+def test_an_unchanged_association_reads_only_the_vpcs_zone_list():
+    """No GetHostedZone per zone when ListHostedZonesByVPC already shows every listed zone (the stubber fails
+    on any call not queued here)."""
+    conn, stub = stubbed()
+    zones = [ZONE, "Z0THERZONEOFTHESAMENAME"]
+    stub.add_response("list_hosted_zones_by_vpc", by_vpc(*zones),
+                      {"VPCId": VPC, "VPCRegion": "us-east-1", "MaxItems": "100"})
+    result = ZoneAssociationManager(conn, dict(params(), hosted_zone_ids=zones), False).ensure()
+    stub.assert_no_pending_responses()
+    assert result["changed"] is False
+    assert [a["associated"] for a in result["associations"]] == [True, True]
+    assert all(a["name"] == NAME and a["owner_account"] == "123456789012" for a in result["associations"])
+
+
+def test_removing_a_listed_zone_reads_its_vpcs_to_keep_the_last_one():
+    conn, stub = stubbed()
+    stub.add_response("list_hosted_zones_by_vpc", by_vpc(ZONE),
+                      {"VPCId": VPC, "VPCRegion": "us-east-1", "MaxItems": "100"})
+    stub.add_response("get_hosted_zone", {"HostedZone": {"Id": f"/hostedzone/{ZONE}", "Name": NAME + ".",
+                                                         "CallerReference": "r"},
+                                          "VPCs": [{"VPCRegion": "us-east-1", "VPCId": VPC}]})
+    with pytest.raises(ConflictError) as err:
+        ZoneAssociationManager(conn, dict(params(), state="absent"), False).ensure()
+    stub.assert_no_pending_responses()
+    assert "last VPC" in err.value.message
