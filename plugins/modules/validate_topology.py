@@ -23,7 +23,10 @@ description:
     with different ASNs); tunnel inside CIDRs (four /30s of 169.254.0.0/16 outside the AWS reserved ones, Azure
     APIPA, unique per transit gateway); the shape of the pre-shared keys (never their value); Azure resource
     group and resource names; GCP project ids and RFC 1035 names; one services VPC, transit gateway and
-    inspection VPC per region; spokes declared both inspected and not; the pairing of remote networks with
+    inspection VPC per region; spokes and remote networks declared both inspected and not (a remote network
+    left out while the spokes table its VPN attachments share is steered, destinations leaving out a prefix the
+    remote clouds route to the VPN, remote networks declared inspected without a cross-cloud link to the
+    inspected transit gateway); the pairing of remote networks with
     an C(aws_cross_cloud) host; the service catalog (unknown services, duplicates, malformed third-party
     service names, endpoints requested outside the services VPC, gateway endpoints for services that have
     none, ports)."

@@ -28,6 +28,7 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.topol
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.topology_fields import Problems
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.topology_inspection import (
     validate_inspection,
+    validate_remote_inspection,
 )
 
 REGION_RE = f.AWS_REGION_RE
@@ -275,8 +276,9 @@ def validate(topology: str, services: list, hosts: list, consumers=None, extra_s
         if region and region not in transit_asns:
             problems.add(name, "spoke_region", f"= {region} has no transit gateway",
                          "declare a transit host (group aws_transit) in that region")
-    for name, net, region, vpc_name in validate_inspection(problems, by_kind["inspection"], spokes, services_by_region,
-                                                           set(transit_asns), default_region):
+    inspection_networks, inspection_plans = validate_inspection(problems, by_kind["inspection"], spokes,
+                                                                services_by_region, set(transit_asns), default_region)
+    for name, net, region, vpc_name in inspection_networks:
         networks.append((name, "inspection_vpc_cidr", net))
         region_of[name] = region
         hv = dict(by_kind["inspection"])[name]
@@ -290,6 +292,9 @@ def validate(topology: str, services: list, hosts: list, consumers=None, extra_s
                                   by_kind["cross_cloud_aws"], region_of, services_by_region,
                                   {r: asn for r, (_n, asn) in transit_asns.items()}, claims, extra_services)
     networks += [(name, "cross_cloud_cidr", net) for name, net, _label in remote["networks"]]
+    validate_remote_inspection(problems, topology, by_kind["inspection"], inspection_plans,
+                               [n for n, _hv in by_kind["cross_cloud_azure"] + by_kind["cross_cloud_gcp"]],
+                               remote["links"], dict(by_kind["cross_cloud_aws"]), services_by_region)
     consumers_parsed = []
     for i, c in enumerate(consumers or []):
         value = c.get("cidr") if isinstance(c, dict) else c

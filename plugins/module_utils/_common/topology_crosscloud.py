@@ -207,21 +207,26 @@ def validate_cross_cloud(problems, azure_hosts, gcp_hosts, aws_hosts, regions, s
     """Check the cross-cloud hosts. ``aws_hosts``: ``[(name, vars)]``; ``regions``: the AWS region of each
     aws_cross_cloud host; ``claim(kind, key, host, field, shown)`` records a name a host claims (duplicates).
 
-    Returns ``{"networks": [(host, cidr, label)], "advertised": [(host, cidr)]}`` for the overlap checks.
+    Returns ``{"networks": [(host, cidr, label)], "advertised": [(host, cidr)]}`` for the overlap checks, and
+    ``"links"``: ``{remote host: {"aws_host", "region", "ranges"}}`` for every remote network an aws_cross_cloud host
+    links (``ranges``: what it announces to AWS, its cross_cloud_cidr and, for GCP, its advertised ranges).
     """
     ctx = {"aws_hosts": [n for n, _hv in aws_hosts], "aws_regions": regions, "transit_asns": transit_asns,
            "claim": claim}
-    out = {"networks": [], "advertised": []}
+    out = {"networks": [], "advertised": [], "links": {}}
+    ranges: dict = {}
     inside_by_region: dict = {}
     pairs = []
     for name, hv in azure_hosts:
         net, inside, aws_host = _azure(problems, name, hv, ctx)
         pairs.append((name, "cross_cloud_azure_tunnel_inside_cidrs", inside, aws_host))
+        ranges[name] = [net] if net else []
         if net:
             out["networks"].append((name, net, "Azure VNet"))
     for name, hv in gcp_hosts:
         net, inside, aws_host, advertised = _gcp(problems, name, hv, ctx)
         pairs.append((name, "cross_cloud_gcp_tunnel_inside_cidrs", inside, aws_host))
+        ranges[name] = list(dict.fromkeys(([net] if net else []) + advertised))
         if net:
             out["networks"].append((name, net, "GCP network"))
         out["advertised"] += [(name, a) for a in advertised if not (net and a.version == net.version
@@ -253,6 +258,8 @@ def validate_cross_cloud(problems, azure_hosts, gcp_hosts, aws_hosts, regions, s
                              "link each remote network from one aws_cross_cloud host "
                              "(set cross_cloud_aws_remote_hosts)")
             linked.setdefault(remote, name)
+    for remote, aws_host in linked.items():
+        out["links"][remote] = {"aws_host": aws_host, "region": regions.get(aws_host), "ranges": ranges.get(remote, [])}
     for name, field, _inside, aws_host in pairs:
         if aws_host and name not in linked:
             problems.add(name, field.replace("tunnel_inside_cidrs", "aws_host"), f"= {aws_host}, whose "

@@ -10,6 +10,14 @@ return path is steered per spoke to the spoke's CIDR. A spoke is therefore inspe
 other, or inspected by one host and not by another, when two inspection hosts steer the same transit gateway,
 when a host lists a spoke of another region (whose transit gateway it does not steer), or when the
 destinations leave an endpoint subnet out (its traffic goes direct while its answers are steered back).
+
+Remote networks (hosts of ``azure_spokes`` / ``gcp_spokes``) are inspected when ``inspection_remote_networks``
+names them (``true``: every remote network linked to the host's transit gateway). Their VPN attachments are then
+associated with the table that steers the forward path and their ranges steered back from the services table.
+A remote network is inspected one way only when its VPN attachments sit in a steered spokes table without being
+declared (every spoke inspected: ``<transit>-spokes`` is steered), or when the destinations leave out a prefix the
+remote clouds route to the VPN; it is declared inspected and never is when it is not linked to the host's transit
+gateway at all (no cross-cloud link, or a link to another region).
 """
 
 from __future__ import annotations
@@ -67,9 +75,9 @@ def _destinations(problems, name, hv, services):
     if not isinstance(values, list):
         problems.add(name, "inspection_destinations", f"= {values!r} is not a list",
                      "list CIDRs of the services VPC, or leave it empty for the services VPC CIDR")
-        return
+        return None
     if not values or not services:
-        return
+        return None
     nets = []
     for i, value in enumerate(values):
         net = f.cidr(problems, name, f"inspection_destinations[{i}]", value)
@@ -87,6 +95,7 @@ def _destinations(problems, name, hv, services):
                          "reach its endpoints directly while the answers are steered through the firewall "
                          "(inspected one way and not the other)",
                          f"add {subnet} (or the services VPC CIDR) to inspection_destinations, or leave it empty")
+    return nets
 
 
 def _inspected(problems, name, region, hv, spokes) -> set:
@@ -117,13 +126,17 @@ def _inspected(problems, name, region, hv, spokes) -> set:
     return out
 
 
-def validate_inspection(problems, hosts, spokes, services_by_region, transit_regions, default_region) -> list:
-    """Check the inspection hosts; return ``[(host, vpc_cidr, region, vpc_name_or_None)]`` for cross checks.
+def validate_inspection(problems, hosts, spokes, services_by_region, transit_regions, default_region) -> tuple:
+    """Check the inspection hosts; return ``([(host, vpc_cidr, region, vpc_name_or_None)], plans)`` for cross
+    checks, ``plans`` being ``{host: {"region", "shared", "destinations"}}`` (``shared``: every spoke of the region
+    is inspected, so the shared spokes table is steered; ``destinations``: the declared ones, None for the
+    services VPC CIDR).
 
     ``spokes``: ``{name: {"region", "has_cidr"}}``; ``services_by_region``: ``{region: {"name", "cidr",
     "endpoint_subnets"}}``.
     """
     networks = []
+    plans: dict = {}
     by_region: dict = {}
     for name, hv in hosts:
         region = f.aws_region(problems, name, "inspection_region", hv.get("inspection_region") or default_region)
@@ -162,8 +175,11 @@ def validate_inspection(problems, hosts, spokes, services_by_region, transit_reg
         if region not in services_by_region:
             problems.add(name, "inspection_region", f"= {region} has no services VPC",
                          "declare a services VPC (group aws_services_vpc) in that region")
-        _destinations(problems, name, hv, services_by_region.get(region))
-        by_region.setdefault(region, []).append((name, _inspected(problems, name, region, hv, spokes)))
+        destinations = _destinations(problems, name, hv, services_by_region.get(region))
+        inspected = _inspected(problems, name, region, hv, spokes)
+        region_spokes = {s for s, info in spokes.items() if info["region"] == region and info["has_cidr"]}
+        plans[name] = {"region": region, "shared": inspected == region_spokes, "destinations": destinations}
+        by_region.setdefault(region, []).append((name, inspected))
     for region, declared in sorted(by_region.items()):
         if len(declared) < 2:
             continue
@@ -179,4 +195,111 @@ def validate_inspection(problems, hosts, spokes, services_by_region, transit_reg
                              f"(all steer the transit gateway of {region}), so the spoke is both inspected and not",
                              "keep one inspection host per region and list the spoke in its inspection_spokes, "
                              "or in none")
-    return networks
+    return networks, plans
+
+
+def _remote_value(problems, name, hv):
+    """``inspection_remote_networks`` as True, or a list of host names (``[]`` when not declared)."""
+    value = hv.get("inspection_remote_networks", False)
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        value = value.strip().lower() in ("true", "yes")
+    if value is True:
+        return True
+    if value is False or value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    problems.add(name, "inspection_remote_networks", f"= {value!r} is neither true, false nor a list of host names",
+                 "set true (every Azure VNet and GCP network linked to this transit gateway), or list hosts of "
+                 "azure_spokes / gcp_spokes")
+    return []
+
+
+def _remote_inspected(problems, name, region, value, links, remotes) -> list:
+    """The remote networks a host inspects; problems for those it would declare inspected and never inspect."""
+    linked_here = sorted(r for r, link in links.items() if link["region"] == region)
+    if value is True:
+        if not linked_here:
+            problems.add(name, "inspection_remote_networks", f"= true, but no Azure VNet or GCP network is linked to "
+                         f"the transit gateway of {region} (no cross-cloud link), so nothing would be inspected",
+                         "link a remote network (hosts in azure_spokes / gcp_spokes and an aws_cross_cloud host of "
+                         "that region), or remove inspection_remote_networks")
+        return linked_here
+    out = []
+    for i, remote in enumerate(value):
+        field = f"inspection_remote_networks[{i}]"
+        link = links.get(remote)
+        if remote not in remotes:
+            problems.add(name, field, f"= {remote!r} is not a host of azure_spokes or gcp_spokes",
+                         "name an Azure VNet or GCP network of the inventory (its inventory host name)")
+        elif link is None:
+            problems.add(name, field, f"= {remote} has no cross-cloud link (no aws_cross_cloud host builds its VPNs), "
+                         "so it would be declared inspected and never be",
+                         f"link it (cross_cloud_aws_remote_hosts of an aws_cross_cloud host of {region}), or remove it")
+        elif link["region"] != region:
+            problems.add(name, field, f"= {remote} is linked to the transit gateway of {link['region']} (through "
+                         f"{link['aws_host']}), but this host inspects the transit gateway of {region}, so the "
+                         "network would be declared inspected and never be",
+                         f"declare an inspection host with inspection_region {link['region']} for it, or remove it")
+        elif remote not in out:
+            out.append(remote)
+    return out
+
+
+def _remote_prefixes(aws_hv) -> list:
+    """``[(cidr text, what)]`` the remote clouds send to the VPN: endpoint prefixes and resolver subnets."""
+    endpoint = [s for s in aws_hv.get("services_vpc_endpoint_subnets") or [] if isinstance(s, dict)]
+    transit = [s for s in aws_hv.get("services_vpc_transit_subnets") or [] if isinstance(s, dict)]
+    prefixes = aws_hv.get("cross_cloud_aws_endpoint_prefixes")
+    if not isinstance(prefixes, list):
+        prefixes = [s.get("cidr") for s in endpoint]
+    out = [(p, "cross_cloud_aws_endpoint_prefixes") for p in prefixes]
+    names = aws_hv.get("cross_cloud_aws_resolver_subnet_names")
+    cidr_of = {s.get("name"): s.get("cidr") for s in endpoint + transit}
+    for subnet in names if isinstance(names, list) else []:
+        if cidr_of.get(subnet):
+            out.append((cidr_of[subnet], f"resolver subnet {subnet}"))
+    return out
+
+
+def validate_remote_inspection(problems, topology, hosts, plans, remote_hosts, links, aws_sides,
+                               services_by_region) -> None:
+    """Remote networks are inspected both ways or not at all, and only where they are linked.
+
+    ``hosts``: the inspection hosts ``[(name, vars)]``; ``plans``: what validate_inspection returned;
+    ``remote_hosts``: every host of azure_spokes and gcp_spokes; ``links``: ``{remote: {"aws_host", "region",
+    "ranges"}}`` of the linked ones (validate_cross_cloud); ``aws_sides``: ``{aws_cross_cloud host: vars}``.
+    """
+    for name, hv in hosts:
+        plan = plans.get(name)
+        if plan is None:
+            continue
+        region = plan["region"]
+        value = _remote_value(problems, name, hv)
+        inspected = _remote_inspected(problems, name, region, value, links, set(remote_hosts)) if value else []
+        if plan["shared"]:
+            transit = hv.get("inspection_transit_name") or f"{topology}-{region}"
+            for remote in sorted(r for r, link in links.items() if link["region"] == region and r not in inspected):
+                problems.add(name, "inspection_remote_networks",
+                             f"leaves {remote} out, whose VPN attachments share {transit}-spokes with the inspected "
+                             "spokes: its traffic to the services VPC would go through the firewall and the answers "
+                             "around it (inspected one way and not the other)",
+                             f"add {remote} to inspection_remote_networks (or set it to true), or list only some "
+                             f"spokes in inspection_spokes so {transit}-spokes is not steered")
+        destinations = plan["destinations"]
+        if not inspected or not destinations:
+            continue
+        services = services_by_region.get(region) or {}
+        reported = set(services.get("endpoint_subnets") or [])  # validate_inspection names those already
+        for aws_host in sorted({links[r]["aws_host"] for r in inspected}):
+            for value, what in _remote_prefixes(aws_sides.get(aws_host) or {}):
+                net = f.cidr(f.Problems(), name, "", value)
+                if net is None or net in reported:
+                    continue
+                if not any(net.version == d.version and net.subnet_of(d) for d in destinations):
+                    reported.add(net)
+                    problems.add(name, "inspection_destinations",
+                                 f"leaves {net} ({what} of {aws_host}) out, so the inspected remote networks would "
+                                 "reach it directly while the answers are steered through the firewall (inspected "
+                                 "one way and not the other)",
+                                 f"add {net} (or the services VPC CIDR) to inspection_destinations, or leave it empty")

@@ -62,13 +62,32 @@ def plus(*extra):
     return copy.deepcopy(GOOD) + [copy.deepcopy(e) for e in extra]
 
 
+def changed_plus(name, kind, values, *extra):
+    hosts = plus(*extra)
+    for h in hosts:
+        if h["name"] == name and h["kind"] == kind:
+            h["vars"].update(values)
+    return hosts
+
+
 def inspection(name="inspection-use1", **values):
     return {"name": name, "kind": "inspection", "vars": dict(INSPECTION, **values)}
 
 
 def test_good_multicloud_topology_has_no_problems():
     assert run()["problems"] == []
-    assert run(plus(inspection()))["problems"] == []
+    # Every spoke inspected steers <transit>-spokes, where the VPN attachments are too: the remote networks with them.
+    assert run(plus(inspection(inspection_remote_networks=True)))["problems"] == []
+    assert run(plus(inspection(inspection_remote_networks=["gcp-hub", "azure-hub"])))["problems"] == []
+    assert run(plus(inspection(inspection_remote_networks="true")))["problems"] == []
+    # A subset of the spokes (their own table): the remote networks may stay out, or be inspected alone.
+    assert run(plus(inspection(inspection_spokes=["app-a"])))["problems"] == []
+    assert run(plus(inspection(inspection_spokes=[], inspection_remote_networks=["gcp-hub"])))["problems"] == []
+    # Destinations covering the endpoint prefixes and the resolver subnets.
+    assert run(plus(inspection(inspection_remote_networks=True,
+                               inspection_destinations=["10.100.0.0/24", "10.100.1.0/24"])))["problems"] == []
+    assert run(plus(inspection(inspection_remote_networks=True, inspection_destinations=["10.100.0.0/23"])))[
+        "problems"] == []
 
 
 @pytest.mark.parametrize("hosts, consumers, expected", [
@@ -166,8 +185,52 @@ def test_good_multicloud_topology_has_no_problems():
       "app-b: inspection is declared by insp-b and not by insp-a"]),
     (plus(inspection(inspection_destinations=["10.100.0.0/24"])), None,
      ["inspection_destinations leaves endpoint subnet 10.100.1.0/24 of services-use1 out"]),
-    (plus(inspection(inspection_destinations=["10.100.0.0/20", "10.9.0.0/16"])), None,
+    (plus(inspection(inspection_destinations=["10.100.0.0/20", "10.9.0.0/16"], inspection_remote_networks=True)), None,
      ["inspection_destinations[1] = 10.9.0.0/16 is outside services VPC services-use1"]),
+    # remote networks inspected one way only, or declared inspected and never
+    (plus(inspection()), None,
+     ["inspection-use1: inspection_remote_networks leaves azure-hub out, whose VPN attachments share "
+      "corp-us-east-1-spokes with the inspected spokes: its traffic to the services VPC would go through the firewall "
+      "and the answers around it (inspected one way and not the other). Fix: add azure-hub to "
+      "inspection_remote_networks (or set it to true), or list only some spokes in inspection_spokes",
+      "inspection_remote_networks leaves gcp-hub out"]),
+    (plus(inspection(inspection_remote_networks=["azure-hub"])), None,
+     ["inspection_remote_networks leaves gcp-hub out"]),
+    (plus(inspection(inspection_remote_networks=["azure-hub", "app-a", "gcp-x"])), None,
+     ["inspection_remote_networks[1] = 'app-a' is not a host of azure_spokes or gcp_spokes",
+      "inspection_remote_networks[2] = 'gcp-x' is not a host of azure_spokes or gcp_spokes"]),
+    (plus(inspection(inspection_remote_networks={"gcp-hub": True})), None,
+     ["inspection_remote_networks = {'gcp-hub': True} is neither true, false nor a list of host names"]),
+    (changed_plus("services-use1", "cross_cloud_aws", {"cross_cloud_aws_remote_hosts": ["azure-hub"]},
+                  inspection(inspection_spokes=[], inspection_remote_networks=["gcp-hub"])), None,
+     ["inspection-use1: inspection_remote_networks[0] = gcp-hub has no cross-cloud link (no aws_cross_cloud host "
+      "builds its VPNs), so it would be declared inspected and never be. Fix: link it"]),
+    ([h for h in plus(inspection(inspection_remote_networks=True)) if h["kind"] not in (
+        "cross_cloud_aws", "cross_cloud_azure", "cross_cloud_gcp")], None,
+     ["inspection-use1: inspection_remote_networks = true, but no Azure VNet or GCP network is linked to the transit "
+      "gateway of us-east-1 (no cross-cloud link), so nothing would be inspected. Fix: link a remote network"]),
+    (plus({"name": "transit-euw1", "kind": "transit", "vars": {"transit_region": "eu-west-1"}},
+          {"name": "services-euw1", "kind": "services_vpc", "vars": {
+              "services_vpc_region": "eu-west-1", "services_vpc_cidr": "10.120.0.0/20",
+              "services_vpc_endpoint_subnets": [{"name": "e", "cidr": "10.120.0.0/24", "availability_zone": "x"},
+                                                {"name": "f", "cidr": "10.120.1.0/24", "availability_zone": "y"}]}},
+          inspection(inspection_region="eu-west-1", inspection_vpc_name="insp-euw1",
+                     inspection_remote_networks=["gcp-hub"])), None,
+     ["inspection-use1: inspection_remote_networks[0] = gcp-hub is linked to the transit gateway of us-east-1 "
+      "(through services-use1), but this host inspects the transit gateway of eu-west-1, so the network would be "
+      "declared inspected and never be. Fix: declare an inspection host with inspection_region us-east-1 for it"]),
+    (changed_plus("services-use1", "cross_cloud_aws", {"cross_cloud_aws_endpoint_prefixes": [
+        "10.100.0.0/24", "10.100.1.0/24", "10.100.4.0/24"]},
+                  inspection(inspection_remote_networks=True, inspection_destinations=["10.100.0.0/23"])), None,
+     ["inspection-use1: inspection_destinations leaves 10.100.4.0/24 (cross_cloud_aws_endpoint_prefixes of "
+      "services-use1) out, so the inspected remote networks would reach it directly while the answers are steered "
+      "through the firewall (inspected one way and not the other). Fix: add 10.100.4.0/24"]),
+    (changed_plus("services-use1", "cross_cloud_aws", {
+        "services_vpc_transit_subnets": [{"name": "tgw-a", "cidr": "10.100.15.0/28", "availability_zone": "a"}],
+        "cross_cloud_aws_resolver_subnet_names": ["ep-a", "tgw-a"]},
+                  inspection(inspection_remote_networks=["azure-hub", "gcp-hub"],
+                             inspection_destinations=["10.100.0.0/23"])), None,
+     ["inspection_destinations leaves 10.100.15.0/28 (resolver subnet tgw-a of services-use1) out"]),
 ])
 def test_problems_name_host_field_and_fix(hosts, consumers, expected):
     problems = run(hosts, consumers)["problems"]
