@@ -92,6 +92,9 @@ def test_vnet_subnets_route_table_association(network, rg):
     with pytest.raises(HttpResponseError) as err:
         network.route_tables.begin_delete(rg, "to-aws", polling_interval=POLL).result()
     assert err.value.error.code == "InUseRouteTableCannotBeDeleted"
+    assert err.value.status_code == 400
+    assert err.value.error.message.startswith(f"Route table {table.id} is in use and cannot be deleted.")
+    assert network.route_tables.get(rg, "to-aws").properties.subnets, "a refused delete changes nothing"
 
     # Disassociate, then delete: gone afterwards.
     updated.properties.route_table = None
