@@ -25,6 +25,12 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._azure.common
     resource_id,
     same_id,
 )
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._azure.route_table_calls import (
+    get_route_table,
+    get_subnet,
+    put_route_table,
+    put_subnet,
+)
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
     ConflictError,
@@ -37,28 +43,6 @@ STATES = ("merged", "replaced", "overridden", "deleted", "gathered", "rendered")
 NEXT_HOP_TYPES = ("VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None")
 ROUTE_TABLES = "Microsoft.Network/routeTables"
 API_VERSION = "2026-03-01"
-
-
-# --- wrappers: one per SDK call -------------------------------------------------------------------
-
-
-def get_route_table(conn, group, name):
-    return conn.call("network", "route_tables", "get", group, name, not_found=True)
-
-
-def put_route_table(conn, group, name, body, etag, timeout):
-    headers = {"If-Match": etag} if etag else {"If-None-Match": "*"}
-    return conn.run("network", "route_tables", "begin_create_or_update", group, name, body, headers=headers,
-                    what=f"route table {name}", timeout=timeout)
-
-
-def get_subnet(conn, group, vnet, name):
-    return conn.call("network", "subnets", "get", group, vnet, name, not_found=True)
-
-
-def put_subnet(conn, group, vnet, name, body, etag, timeout):
-    return conn.run("network", "subnets", "begin_create_or_update", group, vnet, name, body,
-                    headers={"If-Match": etag}, what=f"subnet {vnet}/{name}", timeout=timeout)
 
 
 # --- normalisation and planning (pure) --------------------------------------------------------------
