@@ -18,14 +18,21 @@ description:
   - B(One write per table.) All route changes are one route table PUT guarded by C(If-Match) with the etag
     read, so a concurrent change fails the run (re-run to reconcile) instead of being overwritten.
   - B(Subnets.) Each declared subnet is read and written back with C(routeTable) set, guarded by C(If-Match).
-    A subnet associated with another route table is an error unless O(take_over=true). Associations are never
-    removed.
+    A subnet associated with another route table is an error unless O(take_over=true). Associations are
+    removed only with O(remove_table=true).
   - B(States.) V(merged) creates or updates the declared routes and keeps other managed routes. V(replaced)
     sets the declared prefixes exactly; as a prefix has one next hop it plans what V(merged) plans.
     V(overridden) also deletes managed routes not declared. V(deleted) deletes the declared managed routes
     (matched by prefix), or every managed route when O(config) is empty; a foreign route on a declared prefix
     is left with a warning unless O(take_over=true). V(gathered) reads only. V(rendered) returns the ARM
     requests that would create the table with O(config), without credentials or API calls.
+  - B(Teardown.) V(deleted) with O(remove_table=true) removes what the collection created. After the managed
+    routes are deleted, the route table itself is deleted when it carries the collection's ownership tags for
+    O(topology) (it was created by this module), no route is left in it and every subnet using it is listed in
+    O(subnets). Those subnets are first disassociated (each written back without its route table, C(If-Match)
+    its etag), then the table is read again and deleted with C(If-Match) (a bounded wait, O(wait_timeout)).
+    Otherwise the table and its subnet associations are kept, foreign routes untouched, and the reasons are
+    returned in RV(kept_reasons) and as a warning.
 options:
   resource_group:
     description: Resource group of the route table.
@@ -62,7 +69,10 @@ options:
         description: Appliance address, only with V(VirtualAppliance).
         type: str
   subnets:
-    description: Subnets to associate with the route table (not with V(deleted) or V(gathered)).
+    description:
+      - Subnets to associate with the route table (not with V(gathered)).
+      - With V(deleted) and O(remove_table=true), the subnets to disassociate before the table is deleted; a
+        subnet using the table that is not listed keeps the table.
     type: list
     elements: dict
     default: []
@@ -88,6 +98,14 @@ options:
     description: Replace foreign routes on declared prefixes and re-associate subnets held by other route tables.
     type: bool
     default: false
+  remove_table:
+    description:
+      - Only with O(state=deleted). Also disassociate O(subnets) and delete the route table when the collection
+        created it and nothing foreign is left in it (see B(Teardown) above); otherwise keep it and say why.
+      - A missing route table is not an error.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - cloudnet.privatelink.azure
   - cloudnet.privatelink.azure.ownership
@@ -121,11 +139,29 @@ EXAMPLES = r"""
       - address_prefix: 10.100.0.0/22
     state: rendered
   register: plan
+
+- name: Teardown - remove the managed routes, then the route table the collection created and its associations
+  cloudnet.privatelink.azure_route_set:
+    resource_group: rg-spoke
+    route_table: rt-spoke-app
+    subnets:
+      - virtual_network: vnet-spoke
+        name: app
+    state: deleted
+    remove_table: true
+  register: teardown
+
+- name: Say why a route table was kept (foreign routes, not created by the collection, other subnets)
+  ansible.builtin.debug:
+    var: teardown.kept_reasons
+  when: teardown.kept_reasons is defined
 """
 
 RETURN = r"""
 route_table:
-  description: The route table after the run (predicted in check mode); empty when it does not exist.
+  description:
+    - The route table after the run (predicted in check mode); empty when it does not exist or was removed
+      (O(remove_table=true)).
   returned: always
   type: dict
   contains:
@@ -169,8 +205,17 @@ rendered:
   returned: when state is rendered
   type: list
   elements: dict
+kept_reasons:
+  description:
+    - With O(remove_table=true), why the existing route table was kept (with its subnet associations).
+  returned: when remove_table is true and the route table exists but was kept
+  type: list
+  elements: str
+  sample: ["it holds routes the collection does not manage (onprem)"]
 operations:
-  description: The changes made (or that would be made), in order; route changes end with one C(write_route_table).
+  description:
+    - The changes made (or that would be made), in order; route changes end with one C(write_route_table).
+    - With O(remove_table=true), C(disassociate_subnet) for each subnet and C(delete_route_table) follow.
   returned: always
   type: list
   elements: dict
@@ -225,6 +270,7 @@ def main():
             "required_one_of": [["id", "name"]], "required_together": [["virtual_network", "name"]]},
         state={"type": "str", "choices": list(STATES), "default": "merged"},
         take_over={"type": "bool", "default": False},
+        remove_table={"type": "bool", "default": False},
         **OWNERSHIP_SPEC,
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)

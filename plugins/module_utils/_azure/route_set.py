@@ -11,6 +11,9 @@ unless ``take_over``, which swaps it for a managed route in the same route table
 All route changes of a run are one route table PUT guarded by ``If-Match`` (the etag read), so a concurrent
 writer makes the run fail with PreconditionFailed instead of being overwritten. Subnet associations are a
 read-modify-write of each subnet, also with ``If-Match``.
+
+With ``state: deleted`` and ``remove_table``, a route table the collection created is then disassociated from
+the declared subnets and deleted when nothing foreign is left in it (route_table_removal.py).
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._azure.route_
     get_subnet,
     put_route_table,
     put_subnet,
+)
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._azure.route_table_removal import (
+    RouteTableRemoval,
+    removal_plan,
 )
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.changes import Changes
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._common.errors import (
@@ -213,6 +220,10 @@ class RouteSetManager:
         self.name = check_name(params["route_table"], "route_table")
         self.want = want_routes(params.get("config"), self.state, self.prefix)
         self.timeout = params["wait_timeout"]
+        self.remove_table = bool(params.get("remove_table"))
+        if self.remove_table and self.state != "deleted":
+            raise ValidationError("remove_table", True, f"only applies to state deleted, not {self.state}",
+                                  "set state: deleted to remove the route table, or drop remove_table")
 
     def _subscription(self):
         if self.conn is not None:
@@ -278,9 +289,23 @@ class RouteSetManager:
                     after_subnets.append(s["id"])
         after = view(table_id, self.name, self.group, location, routes, self.prefix, after_subnets,
                      owned(body, self.p["topology"]) if body else True)
+        kept = []
+        if self.remove_table:
+            managed_left, foreign_left = split_routes(routes, self.prefix)
+            detach, kept = removal_plan(owned(body, self.p["topology"]), self.p["topology"], managed_left, foreign_left,
+                                        have_subnets, [s["id"] for s in subnets])
+            if kept:
+                warnings.append(f"Route table {self.name} was kept with its subnet associations: " + "; ".join(kept)
+                                + ".")
+            else:
+                RouteTableRemoval(self.conn, self.changes, self.group, self.name, self.p["topology"],
+                                  self.timeout).remove(table_id, detach)
+                after = None
         out = self.changes.result("route_table", before, after)
         if warnings:
             out["warnings"] = warnings
+        if kept:
+            out["kept_reasons"] = kept
         if self.state == "gathered":
             out["gathered"] = [{k: v for k, v in r.items() if k != "name"} for r in after["routes"]]
         return out

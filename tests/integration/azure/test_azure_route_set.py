@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from azure.core.exceptions import ResourceNotFoundError
 from azure_module_env import LOCATION, POLL
 
 
@@ -83,3 +85,68 @@ def test_rendered_needs_no_credentials(module, emulator):
     assert out["rendered"][0]["body"]["properties"]["routes"] == [
         {"name": "cloudnet-10.100.0.0_22",
          "properties": {"addressPrefix": "10.100.0.0/22", "nextHopType": "VirtualNetworkGateway"}}]
+
+
+def _build(module, rg, vnet, name, subnets):
+    vnet(f"{name}-vnet", "10.40.0.0/16", {"app": "10.40.1.0/24", "data": "10.40.2.0/24"})
+    args = {"resource_group": rg, "route_table": name, "location": LOCATION, "topology": "t1",
+            "config": [{"address_prefix": "10.100.0.0/22"}],
+            "subnets": [{"virtual_network": f"{name}-vnet", "name": s} for s in subnets], "state": "overridden"}
+    module("azure_route_set", args)
+    return {"resource_group": rg, "route_table": name, "topology": "t1", "subnets": args["subnets"],
+            "state": "deleted", "remove_table": True}
+
+
+def test_four_pass_teardown_disassociates_and_deletes_our_table(four_pass, network, rg, vnet, module):
+    args = _build(module, rg, vnet, "rt-gone", ["app"])
+    check1, apply1, apply2 = four_pass("azure_route_set", args, "route_table")
+    assert [o["action"] for o in apply1["operations"]] == [
+        "delete_route", "write_route_table", "disassociate_subnet", "delete_route_table"]
+    assert apply1["route_table"] == {} and apply2["route_table"] == {}
+    assert apply1["diff"]["before"]["subnets"] == [network.subnets.get(rg, "rt-gone-vnet", "app").id]
+    assert "kept_reasons" not in apply1
+    with pytest.raises(ResourceNotFoundError):
+        network.route_tables.get(rg, "rt-gone")
+    assert network.subnets.get(rg, "rt-gone-vnet", "app").route_table is None
+    assert network.subnets.get(rg, "rt-gone-vnet", "data").route_table is None
+    assert [v.name for v in network.virtual_networks.list(rg)] == ["rt-gone-vnet"], "the VNet and subnets stay"
+
+
+def test_four_pass_teardown_keeps_a_table_holding_a_foreign_route(four_pass, network, rg, vnet, module):
+    args = _build(module, rg, vnet, "rt-shared", ["app"])
+    route = {"properties": {"addressPrefix": "192.168.0.0/16", "nextHopType": "VirtualNetworkGateway"}}
+    network.routes.begin_create_or_update(rg, "rt-shared", "onprem", route, polling_interval=POLL).result()
+    _check1, apply1, apply2 = four_pass("azure_route_set", args, "route_table")
+    assert [o["action"] for o in apply1["operations"]] == ["delete_route", "write_route_table"]
+    assert any("onprem" in r for r in apply1["kept_reasons"]) and apply2["kept_reasons"] == apply1["kept_reasons"]
+    assert any("was kept" in w for w in apply1.get("warnings", []))
+    routes, table = _routes(network, rg, "rt-shared")
+    assert routes == {"onprem": ("192.168.0.0/16", "VirtualNetworkGateway")}, "the foreign route is intact"
+    app = network.subnets.get(rg, "rt-shared-vnet", "app")
+    assert app.route_table.id.lower() == table["id"].lower(), "the association stays with the table"
+    assert apply1["route_table"]["foreign_routes"] == [{"name": "onprem", "address_prefix": "192.168.0.0/16",
+                                                        "next_hop_type": "VirtualNetworkGateway"}]
+
+
+def test_teardown_never_deletes_a_table_the_collection_did_not_create(emulator, module, network, rg, vnet):
+    vnet("brown", "10.50.0.0/16", {"app": "10.50.1.0/24"})
+    theirs = network.route_tables.begin_create_or_update(rg, "rt-theirs", {"location": LOCATION},
+                                                         polling_interval=POLL).result()
+    sub = network.subnets.get(rg, "brown", "app").as_dict()
+    sub["properties"]["routeTable"] = {"id": theirs.id}
+    network.subnets.begin_create_or_update(rg, "brown", "app", sub, polling_interval=POLL).result()
+    args = {"resource_group": rg, "route_table": "rt-theirs", "topology": "t1", "state": "deleted",
+            "remove_table": True, "subnets": [{"virtual_network": "brown", "name": "app"}]}
+    writes = emulator.calls.count(mutating=True)
+    for check in (True, False):
+        out = module("azure_route_set", args, check=check)
+        assert out["changed"] is False and out["operations"] == []
+        assert any("ownership tags" in r for r in out["kept_reasons"])
+    assert emulator.calls.count(mutating=True) == writes
+    assert network.subnets.get(rg, "brown", "app").route_table.id.lower() == theirs.id.lower()
+
+
+def test_remove_table_needs_state_deleted(module, rg):
+    failed = module("azure_route_set", {"resource_group": rg, "route_table": "rt", "remove_table": True,
+                                        "state": "merged", "location": LOCATION}, expect_failure=True)
+    assert "remove_table" in failed["msg"] and "deleted" in failed["msg"]
