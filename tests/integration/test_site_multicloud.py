@@ -82,12 +82,13 @@ def test_teardown_removes_the_cross_cloud_links_in_every_cloud(second_run, cloud
     assert not list(network.virtual_network_gateway_connections.list(mc.RG))
     assert not list(network.local_network_gateways.list(mc.RG))
     assert not [p.name for p in network.public_ip_addresses.list(mc.RG)]
-    assert not list(network.route_tables.get(mc.RG, "azure-hub-aws-endpoints").routes)
+    assert [t.name for t in network.route_tables.list(mc.RG)] == []  # the route table the role made is gone too
     assert not list(clouds.resolver.dns_forwarding_rulesets.list_by_resource_group(mc.RG))
     assert not list(clouds.resolver.dns_resolvers.list_by_resource_group(mc.RG))
     vnets = {v.name: v for v in network.virtual_networks.list(mc.RG)}
     assert list(vnets) == [mc.VNET]  # the seeded VNet stays, with its subnets
     assert {s.name for s in vnets[mc.VNET].subnets} == {"GatewaySubnet", "app", "dns-outbound"}
+    assert network.subnets.get(mc.RG, mc.VNET, "app").route_table is None, "the app subnet is disassociated"
 
     project, region = clouds.project, mc.GCP_REGION
     for kind in ("VpnTunnels", "VpnGateways", "Routers"):
