@@ -175,3 +175,35 @@ def test_bad_tunnel_cidr_fails_before_any_call(module, sandbox, tgw_id, cgw):
     assert failed["msg"].startswith("tunnel_options[0].tunnel_inside_cidr:") and "reserved" in failed["msg"]
     if before is not None:
         assert sandbox.mutating_calls() == before
+
+
+def _lose_answer(sandbox, operation, kind):
+    """The next ``operation`` is carried out by the sandbox, then its answer is lost (a 500 or a closed connection)."""
+    rule = {"kind": kind, "service": "ec2", "operation": operation, "phase": "after", "max_count": 1}
+    if kind == "error":
+        rule["status"] = 500
+    sandbox.control.set_faults([rule])
+
+
+def _fired(sandbox):
+    return [r["fired"] for r in sandbox.control.faults()["rules"]]
+
+
+@pytest.mark.parametrize("kind", ["error", "drop"])
+def test_customer_gateway_create_whose_answer_is_lost_makes_one_gateway(module, sandbox, ec2, kind):
+    if sandbox.control is None:
+        pytest.skip("needs the sandbox layer's fault injection")
+    name, asn, ip = f"cgw-{uuid.uuid4().hex[:8]}", _asn(), _ip()
+    args = {"name": name, "topology": "it", "bgp_asn": asn, "ip_address": ip}
+    _lose_answer(sandbox, "CreateCustomerGateway", kind)
+    try:
+        made = module(CGW, args)
+        assert _fired(sandbox) == [1], "the answer was not lost"
+    finally:
+        sandbox.control.clear_faults()
+    found = [c for c in ec2.describe_customer_gateways(Filters=[{"Name": "ip-address", "Values": [ip]}])[
+        "CustomerGateways"] if c["State"] == "available"]
+    assert [c["CustomerGatewayId"] for c in found] == [made["customer_gateway"]["customer_gateway_id"]]
+    assert {t["Key"]: t["Value"] for t in found[0]["Tags"]}["Name"] == name
+    again = module(CGW, args)
+    assert again["changed"] is False and again["operations"] == []

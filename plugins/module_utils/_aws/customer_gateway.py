@@ -7,12 +7,17 @@ CreateCustomerGateway takes no ClientToken: identity is the Name tag plus the ow
 after a crash finds what the first run made. AWS answers a create for an ASN and IP address that an existing
 gateway already has with that gateway, so a gateway with the same key that is not this one is refused
 before any create. ASN and IP cannot be changed in place.
+
+A create whose answer is lost is not simply sent again (retry.CreateOnce): the gateway of that name, ours, with
+the same ASN and IP, is looked up first. AWS's own rule (an identical request returns the existing available
+gateway) covers a lookup that lags the create; it does not cover a gateway still pending.
 """
 
 from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
@@ -167,8 +172,16 @@ class CustomerGatewayManager:
             args["BgpAsn"] = asn
         if self.p.get("device_name"):
             args["DeviceName"] = self.p["device_name"]
+
+        def find():
+            found = self._existing()
+            if found is None or found.get("State") not in ("pending", "available") or cgw_asn(found) != asn \
+                    or found.get("IpAddress") != ip:
+                return None
+            return {"CustomerGateway": found}
+
         out = self.changes.do("create", f"customer-gateway/{self.p['name']}",
-                              lambda: self.conn.call("ec2", "create_customer_gateway", **args),
+                              lambda: CreateOnce(self.conn, find).call("ec2", "create_customer_gateway", **args),
                               bgp_asn=asn, ip_address=ip)
         created = (out or {}).get("CustomerGateway") or {
             "CustomerGatewayId": None, "BgpAsn": str(asn), "IpAddress": ip, "Type": "ipsec.1",

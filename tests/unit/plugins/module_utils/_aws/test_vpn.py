@@ -62,7 +62,7 @@ def api_vpn(state="available", key=OLD_KEY):
 def stubbed():
     client = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
     conn = AwsConnection({"region": "us-east-1"})
-    conn._clients["ec2"] = client
+    conn._clients["ec2"] = conn._clients["ec2:once"] = client
     return conn, Stubber(client)
 
 
@@ -230,6 +230,24 @@ def test_four_byte_asn_is_sent_as_bgp_asn_extended():
     with stub:
         result = cg.CustomerGatewayManager(conn, p, False).ensure()
     assert result["customer_gateway"]["bgp_asn"] == 4200000000
+
+
+def test_customer_gateway_create_whose_answer_is_lost_finds_the_gateway_it_made():
+    conn, stub = stubbed()
+    by_name = {"Filters": [{"Name": "tag:Name", "Values": ["azure-0"]}]}
+    stub.add_response("describe_customer_gateways", {"CustomerGateways": []}, by_name)
+    stub.add_response("describe_customer_gateways", {"CustomerGateways": []}, {"Filters": ANY})
+    stub.add_client_error("create_customer_gateway", service_error_code="InternalError", http_status_code=500)
+    stub.add_response("describe_customer_gateways", {"CustomerGateways": [{
+        "CustomerGatewayId": CGW_ID, "BgpAsn": "65515", "IpAddress": "203.0.113.10", "State": "available",
+        "Type": "ipsec.1", "Tags": OWN}]}, by_name)
+    p = {"name": "azure-0", "topology": "t", "state": "present", "bgp_asn": 65515, "ip_address": "203.0.113.10",
+         "device_name": None, "tags": None, "purge_tags": True}
+    with stub:
+        result = cg.CustomerGatewayManager(conn, p, False).ensure()
+    stub.assert_no_pending_responses()
+    assert result["customer_gateway"]["customer_gateway_id"] == CGW_ID
+    assert [o["action"] for o in result["operations"]] == ["create"]
 
 
 def test_existing_gateway_with_same_key_under_another_name_is_refused():
