@@ -207,3 +207,27 @@ def test_customer_gateway_create_whose_answer_is_lost_makes_one_gateway(module, 
     assert {t["Key"]: t["Value"] for t in found[0]["Tags"]}["Name"] == name
     again = module(CGW, args)
     assert again["changed"] is False and again["operations"] == []
+
+
+# With tunnel options a second create is refused (inside CIDRs in use); without, AWS would make a second VPN.
+@pytest.mark.parametrize("kind,tunnels", [("error", True), ("drop", True), ("error", False)])
+def test_vpn_create_whose_answer_is_lost_makes_one_connection(module, sandbox, ec2, tgw_id, cgw, kind, tunnels):
+    if sandbox.control is None:
+        pytest.skip("needs the sandbox layer's fault injection")
+    cgw_id, _asn_ = cgw
+    args = _vpn_args(tgw_id, cgw_id, wait_timeout=60)
+    if not tunnels:
+        args.pop("tunnel_options")
+    _lose_answer(sandbox, "CreateVpnConnection", kind)
+    try:
+        made = module(VPN, args)
+        assert _fired(sandbox) == [1], "the answer was not lost"
+    finally:
+        sandbox.control.clear_faults()
+    live = [v for v in ec2.describe_vpn_connections(Filters=[{"Name": "customer-gateway-id", "Values": [cgw_id]}])[
+        "VpnConnections"] if v["State"] not in ("deleting", "deleted")]
+    assert [v["VpnConnectionId"] for v in live] == [made["vpn_connection"]["vpn_connection_id"]]
+    assert live[0]["TransitGatewayId"] == tgw_id
+    assert len(_attachment_of(ec2, live[0]["VpnConnectionId"])) == 1
+    again = module(VPN, args)
+    assert again["changed"] is False and again["operations"] == []

@@ -10,8 +10,8 @@ meet its own earlier effect:
 - creates that take a ClientToken (endpoints, route tables, prefix lists) or a CallerReference (hosted
   zones) are answered with the first result, or refused as a duplicate reference;
 - creates that take no token (CreateVpc, CreateSubnet, CreateSecurityGroup, CreateTransitGateway,
-  CreateTransitGatewayRouteTable, CreateTransitGatewayVpcAttachment) would make a second resource or
-  fail as a conflict: ``CreateOnce`` sends them without botocore's retries and, after an answer that
+  CreateTransitGatewayRouteTable, CreateTransitGatewayVpcAttachment, CreateVpnConnection,
+  CreateCustomerGateway) would make a second resource or fail as a conflict: ``CreateOnce`` sends them without botocore's retries and, after an answer that
   leaves the outcome unknown, looks the resource up by its deterministic identity before sending again;
 - relationship calls (authorize a rule, create a route, associate a table or a zone) fail with an
   "already exists" code when retried after their own success: ``DoneIfRetried`` takes those

@@ -4,8 +4,11 @@
 """Site-to-site VPN connections on a Transit Gateway (AWS creates their ``vpn`` attachment).
 
 CreateVpnConnection takes no ClientToken: identity is the Name tag plus the ownership tags, so a re-run
-after a crash finds what the first run made. Gateways change in place with ModifyVpnConnection, tunnel
-options with ModifyVpnTunnelOptions (one tunnel at a time, on an available connection).
+after a crash finds what the first run made. The create is never sent again while an earlier attempt may have
+made the connection (retry.CreateOnce): after a lost answer the connection of that name, ours, on the same
+customer gateway and transit gateway and pending or available, is taken as the one the attempt made. Gateways
+change in place with ModifyVpnConnection, tunnel options with ModifyVpnTunnelOptions (one tunnel at a time, on
+an available connection).
 
 Pre-shared keys never leave this file: results are built field by field (the CustomerGatewayConfiguration
 document and TunnelOptions[].PreSharedKey are read, never copied), operations name a changed key without
@@ -22,6 +25,7 @@ from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.customer
     cgw_asn,
     describe_customer_gateways,
 )
+from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.retry import CreateOnce
 from ansible_collections.cloudnet.privatelink.plugins.module_utils._aws.tags import (
     desired_tags,
     reconcile_ec2_tags,
@@ -339,8 +343,16 @@ class VpnConnectionManager:
             options["TunnelOptions"] = [tunnel_spec(t) for t in tunnels]
         args = {"CustomerGatewayId": self.p["customer_gateway_id"], "TransitGatewayId": self.p["transit_gateway_id"],
                 "Type": "ipsec.1", "Options": options, "TagSpecifications": tag_specification("vpn-connection", tags)}
+
+        def find():
+            found = self._existing()
+            if found is None or found.get("State") not in ("pending", "available") or any(
+                    found.get(key) != args[key] for key in ("CustomerGatewayId", "TransitGatewayId")):
+                return None
+            return {"VpnConnection": found}
+
         out = self.changes.do("create", f"vpn-connection/{self.p['name']}",
-                              lambda: self.conn.call("ec2", "create_vpn_connection", **args),
+                              lambda: CreateOnce(self.conn, find).call("ec2", "create_vpn_connection", **args),
                               customer_gateway_id=self.p["customer_gateway_id"],
                               transit_gateway_id=self.p["transit_gateway_id"],
                               tunnels=[shown({k: v for k, v in t.items() if v is not None}) for t in tunnels] or None)

@@ -216,6 +216,46 @@ def test_tunnel_spec_uses_request_names():
                                   "IKEVersions": [{"Value": "ikev1"}, {"Value": "ikev2"}], "StartupAction": "start"}
 
 
+def test_create_whose_answer_is_lost_is_not_sent_again_when_the_connection_is_found():
+    """CreateVpnConnection takes no token: after a 500 the connection the attempt made is looked up, not re-made."""
+    conn, stub = stubbed()
+    by_name = {"Filters": [{"Name": "tag:Name", "Values": ["azure-0"]}]}
+    stub.add_response("describe_vpn_connections", {"VpnConnections": []}, by_name)
+    stub.add_client_error("create_vpn_connection", service_error_code="InternalError", http_status_code=500)
+    stub.add_response("describe_vpn_connections", {"VpnConnections": [api_vpn(state="pending")]}, by_name)
+    stub.add_response("describe_vpn_connections", {"VpnConnections": [api_vpn()]}, {"VpnConnectionIds": [VPN_ID]})
+    stub.add_response("describe_transit_gateway_attachments", {"TransitGatewayAttachments": [
+        {"TransitGatewayAttachmentId": ATT_ID, "ResourceId": VPN_ID, "ResourceType": "vpn", "State": "available",
+         "TransitGatewayId": TGW_ID}]}, {"Filters": ANY})
+    _describe_sides(stub)
+    with stub:
+        result = vpn.VpnConnectionManager(conn, params(), False).ensure()
+    stub.assert_no_pending_responses()
+    assert [o["action"] for o in result["operations"]] == ["create"]
+    assert result["vpn_connection"]["vpn_connection_id"] == VPN_ID
+    assert NEW_KEY not in json.dumps(result) and OLD_KEY not in json.dumps(result)
+
+
+@pytest.mark.parametrize("found", [
+    dict(api_vpn(), CustomerGatewayId="cgw-0000000000000000f"),  # same name, another customer gateway
+    api_vpn(state="deleting"),
+])
+def test_lost_answer_lookup_takes_only_our_pair_pending_or_available(found):
+    conn, stub = stubbed()
+    by_name = {"Filters": [{"Name": "tag:Name", "Values": ["azure-0"]}]}
+    stub.add_response("describe_vpn_connections", {"VpnConnections": []}, by_name)
+    stub.add_client_error("create_vpn_connection", service_error_code="InternalError", http_status_code=500)
+    for _look in range(2):
+        stub.add_response("describe_vpn_connections", {"VpnConnections": [found]}, by_name)
+    stub.add_response("create_vpn_connection", {"VpnConnection": api_vpn(state="pending")})
+    stub.add_response("describe_vpn_connections", {"VpnConnections": [api_vpn()]}, {"VpnConnectionIds": [VPN_ID]})
+    stub.add_response("describe_transit_gateway_attachments", {"TransitGatewayAttachments": []}, {"Filters": ANY})
+    _describe_sides(stub)
+    with stub:
+        vpn.VpnConnectionManager(conn, params(), False).ensure()
+    stub.assert_no_pending_responses()
+
+
 def test_four_byte_asn_is_sent_as_bgp_asn_extended():
     conn, stub = stubbed()
     stub.add_response("describe_customer_gateways", {"CustomerGateways": []}, {"Filters": ANY})
