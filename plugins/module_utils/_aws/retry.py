@@ -11,8 +11,9 @@ meet its own earlier effect:
   zones) are answered with the first result, or refused as a duplicate reference;
 - creates that take no token (CreateVpc, CreateSubnet, CreateSecurityGroup, CreateTransitGateway,
   CreateTransitGatewayRouteTable, CreateTransitGatewayVpcAttachment, CreateVpnConnection,
-  CreateCustomerGateway) would make a second resource or fail as a conflict: ``CreateOnce`` sends them without botocore's retries and, after an answer that
-  leaves the outcome unknown, looks the resource up by its deterministic identity before sending again;
+  CreateCustomerGateway) would make a second resource or fail as a conflict: ``CreateOnce`` sends them
+  without botocore's retries and, after an answer that leaves the outcome unknown, looks the resource up by
+  its deterministic identity before sending again;
 - relationship calls (authorize a rule, create a route, associate a table or a zone) fail with an
   "already exists" code when retried after their own success: ``DoneIfRetried`` takes those
   codes as done, but only when botocore did retry (on a first attempt they are someone else's object).
