@@ -126,9 +126,15 @@ def _is_inspection(att: dict, ctx: dict) -> bool:
 
 def _association_fix(att: dict | None, ctx: dict) -> str:
     if att and att.get("ResourceType") == "vpn":
-        return run_site(
+        fix = run_site(
             ctx.get("services_host"), "cross_cloud_aws", "associate the VPN attachment with <transit>-spokes"
         )
+        if ctx.get("inspection_host"):
+            fix += (
+                f"; a remote network in inspection_remote_networks is associated by the inspection role instead "
+                f"(run site.yml --limit {ctx['inspection_host']})"
+            )
+        return fix
     if att and att.get("ResourceId") == ctx.get("services_vpc_id"):
         return run_site(ctx.get("services_host"), "services_vpc", "associate the services VPC attachment")
     return run_site(ctx.get("source_host"), "spoke", "associate the spoke attachment with <transit>-spokes")

@@ -11,6 +11,9 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from trace_fixture import (  # noqa: E402  pylint: disable=wrong-import-position
+    INSPECTION_ATT,
+    INSPECTION_TABLE,
+    INSPECTION_VPC,
     SERVICES_TABLE,
     SPOKES_TABLE,
     TGW,
@@ -253,7 +256,7 @@ class FakeGcp:
         return self.d["zones"]
 
 
-def run(cloud, aws=None, remote=None, **source):
+def run(cloud, aws=None, remote=None, inspection_vpc_name=None, **source):
     base = {
         "azure": {"cloud": "azure", "network": "azure-hub", "resource_group": "rg-hub", "host": "azure-hub"},
         "gcp": {"cloud": "gcp", "network": "gcp-hub", "region": "us-east1", "host": "gcp-hub"},
@@ -265,6 +268,7 @@ def run(cloud, aws=None, remote=None, **source):
         "catalog": [{"name": "ssm"}],
         "services_vpc_name": "corp-services-us-east-1",
         "hosts": {"services_host": "services-use1"},
+        "inspection_vpc_name": inspection_vpc_name,
     }
     reader = FakeReader(aws or state(remote=with_remotes))
     fake = FakeAzure(remote or copy.deepcopy(AZURE)) if cloud == "azure" else FakeGcp(remote or copy.deepcopy(GCP))
@@ -454,3 +458,63 @@ def test_gcp_static_route_to_a_tunnel_beats_a_shorter_learned_one():
     assert result["reachable"], result["summary"]
     route = next(h for h in result["hops"] if h["hop"] == "route:source")
     assert route["detail"]["kind"] == "static" and route["resource"] == "cloudnet-aws-a"
+
+
+def _remote_inspected(s):
+    """What the inspection role steers for inspected remote networks: the VPN attachments' table sends the services
+    VPC to the inspection attachment, the services table sends their ranges there, the inspection table has the
+    routes their VPNs propagate (BGP)."""
+    def to(att_id, resource_id, resource_type, cidr, kind):
+        return {"DestinationCidrBlock": cidr, "Type": kind, "State": "active", "TransitGatewayAttachments": [
+            {"TransitGatewayAttachmentId": att_id, "ResourceId": resource_id, "ResourceType": resource_type}]}
+
+    with_remotes(s)
+    s["tgw_routes"][SPOKES_TABLE] = [to(INSPECTION_ATT, INSPECTION_VPC, "vpc", "10.100.0.0/20", "static")]
+    s["tgw_routes"][SERVICES_TABLE] = [to(INSPECTION_ATT, INSPECTION_VPC, "vpc", c, "static")
+                                       for c in ("10.2.0.0/16", "10.200.0.0/16", "10.210.0.0/16")]
+    s["tgw_routes"][INSPECTION_TABLE] += [to(ATT_AZ, VPN_AZ, "vpn", "10.200.0.0/16", "propagated"),
+                                          to(ATT_GCP, VPN_GCP, "vpn", "10.210.0.0/16", "propagated")]
+
+
+@pytest.mark.parametrize("cloud", ["azure", "gcp"])
+def test_inspected_remote_paths_show_the_firewall_both_ways(cloud):
+    result = run(cloud, aws=state(remote=_remote_inspected), inspection_vpc_name="corp-inspection-us-east-1")
+    assert result["reachable"], result["summary"]
+    hops = [h["hop"] for h in result["hops"]]
+    assert hops == ["source", "dns", "dns", "dns", "route:source", "vpn", "transit:route", "inspection",
+                    "transit:route", "route:services", "transit:return", "inspection", "transit:return",
+                    "security_group", "endpoint"]
+    ret = [h for h in result["hops"] if h["hop"] == "transit:return"]
+    assert "inspection attachment" in ret[0]["decision"]
+    assert (ATT_AZ if cloud == "azure" else ATT_GCP) in ret[1]["decision"]
+
+
+def test_inspected_remote_return_without_a_learned_route_names_bgp():
+    def unlearned(s):
+        _remote_inspected(s)
+        s["tgw_routes"][INSPECTION_TABLE] = [r for r in s["tgw_routes"][INSPECTION_TABLE]
+                                             if r["DestinationCidrBlock"] != "10.210.0.0/16"]
+        s["tgw_propagations"] = {INSPECTION_TABLE: [ATT_GCP]}
+
+    result = run("gcp", aws=state(remote=unlearned), inspection_vpc_name="corp-inspection-us-east-1")
+    assert not result["reachable"]
+    assert result["broken_hop"]["hop"] == "transit:return"
+    assert "BGP" in result["broken_hop"]["decision"] and "corp-us-east-1-inspection" in result["broken_hop"]["decision"]
+
+
+def test_an_unassociated_vpn_attachment_names_both_roles_that_associate_one():
+    def unassociated(s):
+        _remote_inspected(s)
+        s["tgw_attachments"][ATT_GCP]["Association"] = None
+
+    result = run("gcp", aws=state(remote=unassociated), inspection_vpc_name="corp-inspection-us-east-1")
+    assert result["broken_hop"]["hop"] == "transit:route" and "associated with no route table" in result["summary"]
+    assert "role cross_cloud_aws" in result["fix"] and "inspection" not in result["fix"]  # no inspection host named
+    request_hosts = {"services_host": "services-use1", "inspection_host": "inspection-use1"}
+    reader = FakeReader(state(remote=unassociated))
+    with_host = engine.run({"aws_spoke": reader, "aws_hub": reader, "gcp": FakeGcp(copy.deepcopy(GCP))}, {
+        "source": {"cloud": "gcp", "network": "gcp-hub", "region": "us-east1", "host": "gcp-hub"},
+        "services": ["ssm"], "catalog": [{"name": "ssm"}], "services_vpc_name": "corp-services-us-east-1",
+        "inspection_vpc_name": "corp-inspection-us-east-1", "hosts": request_hosts})[0]
+    assert "inspection_remote_networks is associated by the inspection role" in with_host["fix"]
+    assert "--limit inspection-use1" in with_host["fix"]
