@@ -219,15 +219,16 @@ def test_good_multicloud_topology_has_no_problems():
      ["inspection-use1: inspection_remote_networks[0] = gcp-hub is linked to the transit gateway of us-east-1 "
       "(through services-use1), but this host inspects the transit gateway of eu-west-1, so the network would be "
       "declared inspected and never be. Fix: declare an inspection host with inspection_region us-east-1 for it"]),
-    (changed_plus("services-use1", "cross_cloud_aws", {"cross_cloud_aws_endpoint_prefixes": [
-        "10.100.0.0/24", "10.100.1.0/24", "10.100.4.0/24"]},
+    (changed_plus("services-use1", "cross_cloud_aws",
+                  {"cross_cloud_aws_endpoint_prefixes": ["10.100.0.0/24", "10.100.1.0/24", "10.100.4.0/24"]},
                   inspection(inspection_remote_networks=True, inspection_destinations=["10.100.0.0/23"])), None,
      ["inspection-use1: inspection_destinations leaves 10.100.4.0/24 (cross_cloud_aws_endpoint_prefixes of "
       "services-use1) out, so the inspected remote networks would reach it directly while the answers are steered "
       "through the firewall (inspected one way and not the other). Fix: add 10.100.4.0/24"]),
-    (changed_plus("services-use1", "cross_cloud_aws", {
-        "services_vpc_transit_subnets": [{"name": "tgw-a", "cidr": "10.100.15.0/28", "availability_zone": "a"}],
-        "cross_cloud_aws_resolver_subnet_names": ["ep-a", "tgw-a"]},
+    (changed_plus("services-use1", "cross_cloud_aws",
+                  {"services_vpc_transit_subnets": [{"name": "tgw-a", "cidr": "10.100.15.0/28",
+                                                     "availability_zone": "a"}],
+                   "cross_cloud_aws_resolver_subnet_names": ["ep-a", "tgw-a"]},
                   inspection(inspection_remote_networks=["azure-hub", "gcp-hub"],
                              inspection_destinations=["10.100.0.0/23"])), None,
      ["inspection_destinations leaves 10.100.15.0/28 (resolver subnet tgw-a of services-use1) out"]),
