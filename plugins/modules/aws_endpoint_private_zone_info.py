@@ -34,6 +34,12 @@ options:
   topology:
     description: Only zones tagged as managed by this collection for this topology.
     type: str
+  include_records:
+    description:
+      - Read each zone's records (one C(ListResourceRecordSets) per zone). Set V(false) when only the zones'
+        IDs, names, VPCs and tags are needed, as the spoke role does for every spoke.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - cloudnet.privatelink.aws
   - cloudnet.privatelink.attributes.info
@@ -72,6 +78,7 @@ zones:
       type: str
     records:
       description: The apex and wildcard C(A)/C(AAAA) records.
+      returned: when O(include_records=true)
       type: list
       elements: dict
     vpcs:
@@ -101,6 +108,7 @@ def main():
         vpc_id={"type": "str"},
         vpc_region={"type": "str"},
         topology={"type": "str"},
+        include_records={"type": "bool", "default": True},
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run(module, lambda m: {"changed": False, "zones": gather(AwsConnection(m.params), m.params)})

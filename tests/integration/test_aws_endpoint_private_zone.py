@@ -69,7 +69,7 @@ def topology():
     return f"it-{uuid.uuid4().hex[:8]}"
 
 
-def test_four_pass_and_read_back(four_pass_list, module, ec2, route53, topology):
+def test_four_pass_and_read_back(four_pass_list, module, ec2, route53, topology, sandbox):
     vpc, subnet = _vpc(ec2)
     ep = _endpoint(ec2, vpc, subnet)
     args = {"topology": topology, "vpc_endpoint_id": ep["VpcEndpointId"], "service_name": SSM, "vpc_id": vpc}
@@ -102,6 +102,13 @@ def test_four_pass_and_read_back(four_pass_list, module, ec2, route53, topology)
         "aws_endpoint_private_zone_info", {"service_name": SSM, "vpc_id": vpc, "topology": topology}
     )
     assert info["zones"] == result["zones"]
+    # Without records: the same zones, no record reads (what the spoke role asks for on every spoke).
+    seq = sandbox.control.summary()["last_seq"]
+    lean = module("aws_endpoint_private_zone_info",
+                  {"service_name": SSM, "vpc_id": vpc, "topology": topology, "include_records": False})
+    assert lean["zones"] == [{k: v for k, v in z.items() if k != "records"} for z in result["zones"]]
+    ops = [c["operation"] for c in sandbox.control.calls(seq)]
+    assert ops and "ListResourceRecordSets" not in ops, ops
 
 
 def test_update_paths_keep_the_zone(module, ec2, route53, topology):

@@ -426,5 +426,9 @@ def gather(conn, params: dict) -> list[dict]:
             continue
         name = r53.dns_name(hz["Name"])
         spec = specs.get(name) or {"name": name, "private_dns_names": []}
-        out.append(describe_zone(spec, zone, r53.list_records(conn, zid), tags.get(zid, {})))
+        item = describe_zone(spec, zone, r53.list_records(conn, zid) if params.get("include_records", True) else [],
+                             tags.get(zid, {}))
+        if not params.get("include_records", True):
+            del item["records"]
+        out.append(item)
     return out
