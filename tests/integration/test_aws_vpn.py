@@ -189,18 +189,24 @@ def _fired(sandbox):
     return [r["fired"] for r in sandbox.control.faults()["rules"]]
 
 
+def _run_losing_answer(module, sandbox, name, args, operation, kind):
+    """Run module ``name`` with the first answer to ``operation`` lost; the fault must have fired once."""
+    _lose_answer(sandbox, operation, kind)
+    try:
+        made = module(name, args)
+        assert _fired(sandbox) == [1], "the answer was not lost"
+    finally:
+        sandbox.control.clear_faults()
+    return made
+
+
 @pytest.mark.parametrize("kind", ["error", "drop"])
 def test_customer_gateway_create_whose_answer_is_lost_makes_one_gateway(module, sandbox, ec2, kind):
     if sandbox.control is None:
         pytest.skip("needs the sandbox layer's fault injection")
     name, asn, ip = f"cgw-{uuid.uuid4().hex[:8]}", _asn(), _ip()
     args = {"name": name, "topology": "it", "bgp_asn": asn, "ip_address": ip}
-    _lose_answer(sandbox, "CreateCustomerGateway", kind)
-    try:
-        made = module(CGW, args)
-        assert _fired(sandbox) == [1], "the answer was not lost"
-    finally:
-        sandbox.control.clear_faults()
+    made = _run_losing_answer(module, sandbox, CGW, args, "CreateCustomerGateway", kind)
     found = [c for c in ec2.describe_customer_gateways(Filters=[{"Name": "ip-address", "Values": [ip]}])[
         "CustomerGateways"] if c["State"] == "available"]
     assert [c["CustomerGatewayId"] for c in found] == [made["customer_gateway"]["customer_gateway_id"]]
@@ -218,12 +224,7 @@ def test_vpn_create_whose_answer_is_lost_makes_one_connection(module, sandbox, e
     args = _vpn_args(tgw_id, cgw_id, wait_timeout=60)
     if not tunnels:
         args.pop("tunnel_options")
-    _lose_answer(sandbox, "CreateVpnConnection", kind)
-    try:
-        made = module(VPN, args)
-        assert _fired(sandbox) == [1], "the answer was not lost"
-    finally:
-        sandbox.control.clear_faults()
+    made = _run_losing_answer(module, sandbox, VPN, args, "CreateVpnConnection", kind)
     live = [v for v in ec2.describe_vpn_connections(Filters=[{"Name": "customer-gateway-id", "Values": [cgw_id]}])[
         "VpnConnections"] if v["State"] not in ("deleting", "deleted")]
     assert [v["VpnConnectionId"] for v in live] == [made["vpn_connection"]["vpn_connection_id"]]

@@ -13,6 +13,16 @@ def _routes(network, rg, table):
             for r in got["properties"].get("routes") or []}, got
 
 
+def _foreign_table_on(network, rg, vnet_name, subnet, table):
+    """A route table made outside the collection, associated with ``vnet_name/subnet`` through the SDK."""
+    made = network.route_tables.begin_create_or_update(rg, table, {"location": LOCATION},
+                                                       polling_interval=POLL).result()
+    sub = network.subnets.get(rg, vnet_name, subnet).as_dict()
+    sub["properties"]["routeTable"] = {"id": made.id}
+    network.subnets.begin_create_or_update(rg, vnet_name, subnet, sub, polling_interval=POLL).result()
+    return made
+
+
 def test_four_pass_creates_table_routes_and_association(four_pass, module, network, rg, vnet):
     vnet("spoke", "10.20.0.0/16", {"app": "10.20.1.0/24", "data": "10.20.2.0/24"})
     args = {"resource_group": rg, "route_table": "rt-app", "location": LOCATION, "topology": "t1",
@@ -62,11 +72,7 @@ def test_foreign_routes_untouched_conflict_and_take_over(module, network, rg, vn
 
 def test_subnet_on_foreign_route_table_is_a_conflict(module, network, rg, vnet):
     vnet("v2", "10.30.0.0/16", {"app": "10.30.1.0/24"})
-    other = network.route_tables.begin_create_or_update(rg, "rt-other", {"location": LOCATION},
-                                                        polling_interval=POLL).result()
-    sub = network.subnets.get(rg, "v2", "app").as_dict()
-    sub["properties"]["routeTable"] = {"id": other.id}
-    network.subnets.begin_create_or_update(rg, "v2", "app", sub, polling_interval=POLL).result()
+    _foreign_table_on(network, rg, "v2", "app", "rt-other")
     args = {"resource_group": rg, "route_table": "rt-new", "location": LOCATION,
             "config": [{"address_prefix": "10.100.0.0/22"}], "subnets": [{"virtual_network": "v2", "name": "app"}]}
     failed = module("azure_route_set", args, expect_failure=True)
@@ -130,11 +136,7 @@ def test_four_pass_teardown_keeps_a_table_holding_a_foreign_route(four_pass, net
 
 def test_teardown_never_deletes_a_table_the_collection_did_not_create(emulator, module, network, rg, vnet):
     vnet("brown", "10.50.0.0/16", {"app": "10.50.1.0/24"})
-    theirs = network.route_tables.begin_create_or_update(rg, "rt-theirs", {"location": LOCATION},
-                                                         polling_interval=POLL).result()
-    sub = network.subnets.get(rg, "brown", "app").as_dict()
-    sub["properties"]["routeTable"] = {"id": theirs.id}
-    network.subnets.begin_create_or_update(rg, "brown", "app", sub, polling_interval=POLL).result()
+    theirs = _foreign_table_on(network, rg, "brown", "app", "rt-theirs")
     args = {"resource_group": rg, "route_table": "rt-theirs", "topology": "t1", "state": "deleted",
             "remove_table": True, "subnets": [{"virtual_network": "brown", "name": "app"}]}
     writes = emulator.calls.count(mutating=True)
